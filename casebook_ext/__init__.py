@@ -1,0 +1,42 @@
+"""Mission Casebook: structured, cross-referenced policy cases for Sphinx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Bump when the shape of stored data changes, so old environments are rebuilt.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from casebook_ext import config, dependencies, directives, nodes, output, reference, roles
+    from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain
+    from casebook_ext.transforms import FillListings
+
+    config.register(app)
+    app.connect("config-inited", config.check)
+    nodes.register(app)
+    app.add_domain(CasebookDomain)
+    app.add_directive("case", directives.CaseDirective)
+    app.add_directive("case-list", directives.CaseListDirective)
+    app.add_directive("case-table", directives.CaseTableDirective)
+    app.add_directive("case-index", directives.CaseIndexDirective)
+    app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
+    for name in ("case", *TAXONOMY_LABELS):
+        app.add_role(name, roles.CasebookRole())
+    app.add_post_transform(FillListings)
+    app.connect("env-get-updated", dependencies.pages_to_rewrite)
+    app.connect("env-check-consistency", dependencies.check_consistency)
+    app.connect("builder-inited", output.add_static_files)
+    app.connect("build-finished", output.write_schema)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,79 @@
+"""Which pages to rewrite after an incremental read, and checks that need every case.
+
+A page's late-filled parts (listings, term indexes, related cases, links to cases) are
+summarised as a digest of exactly the data they show. After reading, a page whose digest
+changed is rewritten, and no other: editing one case rewrites the listings showing it,
+not every page. Digests live in the domain's per-document data, so they survive
+pickling, purge with their page, and are computed in the main process only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.problems import WARNING_TYPE
+from casebook_ext.query import Query
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+def page_digest(domain: CasebookDomain, docname: str) -> str:
+    """A hash of all casebook data the page's late-filled parts render."""
+    data = domain.data
+    index = domain.index
+    parts: list[object] = [sorted(index.hosts.items())]
+    for listing in data["listings"].get(docname, ()):
+        parts.append([(e.docname, e.case) for e in domain.select(listing.query)])
+    for taxonomy in data["indexes"].get(docname, ()):
+        parts.append(taxonomy)
+        parts.append([(e.docname, e.case) for e in domain.select(Query())
+                      if e.case.values(taxonomy)])
+    for entry in data["cases"].get(docname, ()):
+        targets = {r.target for r in entry.case.related}
+        targets.update(source.case.id for source, _ in index.incoming.get(entry.case.id, ()))
+        parts.append(sorted(targets))
+        for target in sorted(targets):
+            other = index.by_id.get(target)
+            parts.append((other.docname, other.case.title, other.case.related) if other else None)
+    for reftype, target in sorted(data["refs"].get(docname, ())):
+        parts.append((reftype, target, domain._resolve(reftype, target)))
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
+    """``env-get-updated``: pages whose casebook content changed although they were not re-read."""
+    domain = get_domain(env)
+    data = domain.data
+    pages = set(data["listings"]) | set(data["indexes"]) | set(data["cases"]) | set(data["refs"])
+    for docname in sorted(pages):
+        digest = page_digest(domain, docname)
+        if data["digests"].get(docname) != digest:
+            data["digests"][docname] = digest
+            yield docname
+
+
+def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: problems only visible with every case read (ids, related cases)."""
+    domain = get_domain(env)
+    index = domain.index
+    for entry, first in index.duplicates:
+        logger.warning("duplicate case id %r (first declared in %s, line %s)", entry.case.id,
+                       env.doc2path(first.docname), first.lineno, type=WARNING_TYPE,
+                       subtype="duplicate_id", location=(entry.docname, entry.lineno))
+    for entry in index.by_id.values():
+        for relation in entry.case.related:
+            if relation.target not in index.by_id:
+                from casebook_ext.schema import suggest
+
+                logger.warning("related case %r does not exist%s", relation.target,
+                               suggest(relation.target, list(index.by_id)), type=WARNING_TYPE,
+                               subtype="unknown_related", location=(entry.docname, entry.line_of("related")))

@@ -1,0 +1,197 @@
+"""Directives: ``case`` declares a case; ``case-list``, ``case-table`` and ``case-index`` list them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from casebook_ext.domain import CaseEntry, Listing, case_anchor, get_domain
+from casebook_ext.nodes import casebook_index, casebook_listing
+from casebook_ext.panel import facts_panel
+from casebook_ext.problems import WARNING_TYPE
+from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
+from casebook_ext.schema import FIELDS_BY_NAME, MULTIPLE_COUNTRIES, TAXONOMIES, parse_case, suggest
+
+logger = logging.getLogger(__name__)
+
+
+class _AnyOptions(dict[str, object]):
+    """An option spec that accepts every name, so unknown fields get our own warning.
+
+    docutils and MyST both look options up with ``spec[name]``; rejecting them there
+    would give a generic error with no subtype and drop the value without a suggestion.
+    """
+
+    def __missing__(self, key: str) -> object:
+        return directives.unchanged
+
+    def __bool__(self) -> bool:
+        return True  # MyST only looks for an options block when the spec is truthy
+
+
+class _CasebookDirective(SphinxDirective):
+    def warn(self, subtype: str, message: str, line: int | None = None) -> None:
+        logger.warning(message, type=WARNING_TYPE, subtype=subtype,
+                       location=(self.env.docname, line or self.lineno))
+
+    def option_line(self, name: str) -> int:
+        """The source line of ``:name:`` inside this directive, for precise warnings."""
+        marker = f":{name}:"
+        for offset, text in enumerate(self.block_text.splitlines()):
+            if text.strip().startswith(marker):
+                return self.lineno + offset
+        return self.lineno
+
+
+class CaseDirective(_CasebookDirective):
+    """Declare one case: a slug id as argument and typed fields as options."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, object]] = _AnyOptions(  # type: ignore[misc]
+        {name: directives.unchanged for name in FIELDS_BY_NAME})
+
+    def run(self) -> list[nodes.Node]:
+        domain = get_domain(self.env)
+        config = self.config
+        case_id = self.arguments[0].strip() if self.arguments else ""
+        if not case_id:
+            self.warn("missing_field", "case directive needs an id (a slug such as 'camden-procurement') "
+                      "as its argument; the case is not registered")
+            return []
+        raw = {name: value for name, value in self.options.items()}
+        case, problems = parse_case(case_id, raw, domain.vocabularies, config.casebook_summary_max_length)
+        for problem in problems:
+            line = self.option_line(problem.field) if problem.field else self.lineno
+            self.warn(problem.subtype, problem.message, line)
+        if case is None:
+            return []
+
+        anchor = case_anchor(case.id)
+        field_lines = tuple((name, self.option_line(name)) for name in raw)
+        domain.note_case(CaseEntry(case, self.env.docname, self.lineno, anchor, field_lines))
+        target = nodes.target("", "", ids=[anchor])
+        self.state.document.note_explicit_target(target)
+
+        from casebook_ext.bibliography import resource_nodes
+
+        panel = facts_panel(case, self.env.docname, domain.vocabularies,
+                            resource_nodes(self, case.resources))
+        if self.content:
+            self.warn("case_content", "case body text is shown inside the facts panel; write the "
+                      "narrative after the directive, under ordinary headings", self.content_offset + 1)
+            panel += self.parse_content_to_nodes()
+        return [target, panel]
+
+
+def _query_from_options(directive: _CasebookDirective, options: dict[str, str | None]) -> Query:
+    """A listing's query from its options; each bad option warns and is left out."""
+    domain = get_domain(directive.env)
+    filters: list[tuple[str, tuple[str, ...]]] = []
+    year: int | None = None
+    sort = "title"
+    for name, value in options.items():
+        text = (value or "").strip()
+        line = directive.option_line(name)
+        if name == "sort":
+            if text.lstrip("-") in SORT_KEYS:
+                sort = text
+            else:
+                directive.warn("bad_filter", f"sort: {text!r} is not a sort key{suggest(text, list(SORT_KEYS))} "
+                               f"(known: {', '.join(SORT_KEYS)}; prefix '-' to reverse)", line)
+            continue
+        if name == "year":
+            if text.isdigit() and len(text) == 4:
+                year = int(text)
+            else:
+                directive.warn("bad_filter", f"year: {text!r} is not a four-digit year", line)
+            continue
+        if name == "columns":
+            continue
+        taxonomy = FILTER_ALIASES.get(name)
+        if taxonomy is None:
+            known = [*FILTER_ALIASES, "year", "sort", "columns"]
+            directive.warn("bad_filter", f"unknown listing option {name!r}{suggest(name, known)}", line)
+            continue
+        sep = ";" if taxonomy == "organisation" else ","
+        values = [v.strip() for v in text.split(sep) if v.strip()]
+        kept = [v for v in values if _valid_filter_value(directive, domain, taxonomy, name, v, line)]
+        if not values:
+            directive.warn("bad_filter", f"{name}: no value given", line)
+        elif kept:
+            filters.append((taxonomy, tuple(kept)))
+        else:
+            filters.append((taxonomy, ("\0none",)))  # every value was wrong: show nothing, not everything
+    return Query(tuple(filters), year, sort)
+
+
+def _valid_filter_value(directive: _CasebookDirective, domain: object, taxonomy: str, name: str,
+                        value: str, line: int) -> bool:
+    if taxonomy == "organisation":
+        return True
+    if taxonomy == "country":
+        import pycountry
+
+        if value.lower() == MULTIPLE_COUNTRIES or pycountry.countries.get(alpha_2=value.upper()):
+            return True
+        directive.warn("bad_filter", f"{name}: {value!r} is not an ISO 3166-1 alpha-2 code", line)
+        return False
+    vocabulary = get_domain(directive.env).vocabularies[taxonomy]
+    if value in vocabulary:
+        return True
+    directive.warn("bad_filter", f"{name}: {value!r} is not a known {taxonomy}"
+                   f"{suggest(value, list(vocabulary))}", line)
+    return False
+
+
+class CaseListDirective(_CasebookDirective):
+    """A bulleted list of the cases matching the options (filters, ``sort``, ``year``)."""
+
+    kind = "list"
+    option_spec: ClassVar[dict[str, object]] = _AnyOptions()  # type: ignore[misc]
+
+    def run(self) -> list[nodes.Node]:
+        options = {k: v for k, v in self.options.items()}
+        query = _query_from_options(self, options)
+        columns = DEFAULT_COLUMNS
+        if self.kind == "table" and options.get("columns"):
+            wanted = [c.strip() for c in str(options["columns"]).split(",") if c.strip()]
+            for column in wanted:
+                if column not in TABLE_COLUMNS:
+                    self.warn("bad_filter", f"columns: {column!r} is not a column"
+                              f"{suggest(column, list(TABLE_COLUMNS))} (known: {', '.join(TABLE_COLUMNS)})",
+                              self.option_line("columns"))
+            columns = tuple(c for c in wanted if c in TABLE_COLUMNS) or DEFAULT_COLUMNS
+        get_domain(self.env).note_listing(self.env.docname, Listing(query))
+        node = casebook_listing(kind=self.kind, query=query, columns=columns)
+        self.set_source_info(node)
+        return [node]
+
+
+class CaseTableDirective(CaseListDirective):
+    """A table of the matching cases; ``columns`` picks and orders the columns."""
+
+    kind = "table"
+
+
+class CaseIndexDirective(_CasebookDirective):
+    """Every term of a taxonomy, each with an anchor that the taxonomy's role links to."""
+
+    required_arguments = 0
+    optional_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        taxonomy = self.arguments[0].strip() if self.arguments else ""
+        if taxonomy not in TAXONOMIES:
+            self.warn("bad_filter", f"case-index needs a taxonomy: {taxonomy!r} is not one"
+                      f"{suggest(taxonomy, list(TAXONOMIES))} (known: {', '.join(TAXONOMIES)})")
+            return []
+        get_domain(self.env).note_index(self.env.docname, taxonomy)
+        node = casebook_index(taxonomy=taxonomy)
+        self.set_source_info(node)
+        return [node]

@@ -1,0 +1,141 @@
+"""Render selected cases as portable docutils nodes: a list, a table, a term index, related cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+
+from casebook_ext.domain import TAXONOMY_LABELS, CaseEntry, CasebookDomain, country_name, term_anchor
+from casebook_ext.panel import term_xref
+from casebook_ext.query import Query
+
+
+def case_link(docname: str, entry: CaseEntry) -> nodes.Node:
+    return term_xref(docname, "case", entry.case.id, entry.case.title, optional=False)
+
+
+def _empty() -> nodes.paragraph:
+    return nodes.paragraph("", "", nodes.emphasis("No cases yet.", "No cases yet."),
+                           classes=["casebook-empty"])
+
+
+def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]) -> nodes.Element:
+    if not entries:
+        return _empty()
+    items = nodes.bullet_list(classes=["casebook-list"])
+    for entry in entries:
+        case = entry.case
+        head = nodes.paragraph()
+        head += nodes.strong("", "", case_link(docname, entry))
+        meta = [case.place, ", ".join(country_name(c) for c in case.countries),
+                str(case.years) if case.years else ""]
+        meta_text = " \u00b7 ".join(m for m in meta if m)
+        if meta_text:
+            head += nodes.Text(f" \u2014 {meta_text}")
+        item = nodes.list_item("", head)
+        if case.summary:
+            item += nodes.paragraph(case.summary, case.summary, classes=["casebook-summary"])
+        items += item
+    return items
+
+
+def _cell(domain: CasebookDomain, docname: str, entry: CaseEntry, column: str) -> nodes.Element:
+    case = entry.case
+    if column == "title":
+        return nodes.paragraph("", "", case_link(docname, entry))
+    if column in ("place", "summary"):
+        text = getattr(case, column)
+    elif column == "country":
+        text = ", ".join(country_name(c) for c in case.countries)
+    elif column in ("level", "status"):
+        value = getattr(case, column)
+        text = domain.vocabularies.label(column, value) if value else ""
+    elif column == "years":
+        text = str(case.years) if case.years else ""
+    elif column == "last-reviewed":
+        text = case.last_reviewed.isoformat() if case.last_reviewed else ""
+    elif column == "organisations":
+        text = "; ".join(case.organisations)
+    else:  # pillars, instruments, themes
+        taxonomy = column[:-1]
+        text = ", ".join(domain.vocabularies.label(taxonomy, v) for v in case.values(taxonomy))
+    return nodes.paragraph(text, text)
+
+
+COLUMN_TITLES = {"pillars": "ROAR pillars", "last-reviewed": "Last reviewed", "level": "Level"}
+
+
+def case_table(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry],
+               columns: Sequence[str]) -> nodes.Element:
+    if not entries:
+        return _empty()
+    table = nodes.table(classes=["casebook-table"])
+    group = nodes.tgroup(cols=len(columns))
+    table += group
+    for column in columns:
+        group += nodes.colspec(colwidth=3 if column in ("title", "summary") else 2)
+    head = nodes.thead()
+    row = nodes.row()
+    for column in columns:
+        title = COLUMN_TITLES.get(column, column.capitalize())
+        row += nodes.entry("", nodes.paragraph(title, title))
+    head += row
+    group += head
+    body = nodes.tbody()
+    for entry in entries:
+        row = nodes.row()
+        for column in columns:
+            row += nodes.entry("", _cell(domain, docname, entry, column))
+        body += row
+    group += body
+    return table
+
+
+def term_index(domain: CasebookDomain, docname: str, taxonomy: str) -> list[nodes.Node]:
+    """One block per term: an anchor, a heading with the count, the description, the cases."""
+    out: list[nodes.Node] = []
+    for slug, label, description in domain.terms(taxonomy):
+        value = {"country": slug.upper() if slug != "multiple" else slug, "organisation": label}.get(taxonomy, slug)
+        entries = domain.select(Query(((taxonomy, (value,)),)))
+        block = nodes.container(classes=["casebook-term-block"])
+        block += nodes.target("", "", ids=[term_anchor(taxonomy, slug)])
+        heading = f"{label} ({len(entries)})"
+        block += nodes.rubric(heading, heading, classes=["casebook-term-heading"])
+        if description:
+            block += nodes.paragraph(description, description, classes=["casebook-term-description"])
+        block += case_list(domain, docname, entries)
+        out.append(block)
+    if not out:
+        text = f"No {TAXONOMY_LABELS[taxonomy].lower()} is used by a case yet."
+        out.append(nodes.paragraph(text, text, classes=["casebook-empty"]))
+    return out
+
+
+def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:
+    """The "Related cases" field: relations the case declares, then those declared towards it."""
+    entry = domain.index.by_id.get(case_id)
+    if entry is None:
+        return None
+    relations = domain.vocabularies["relation"]
+    rows: list[tuple[str, str]] = []  # (label, other case id)
+    for relation in entry.case.related:
+        term = relations.get(relation.kind)
+        rows.append((term.label if term else relation.kind, relation.target))
+    for source, kind in domain.index.incoming.get(case_id, []):
+        term = relations.get(kind)
+        row = (term.inverse if term else kind, source.case.id)
+        if row not in rows:
+            rows.append(row)
+    if not rows:
+        return None
+    items = nodes.bullet_list(classes=["casebook-related"])
+    for label, other in rows:
+        other_entry = domain.index.by_id.get(other)
+        title = other_entry.case.title if other_entry else other
+        para = nodes.paragraph("", f"{label} ".capitalize())
+        para += term_xref(docname, "case", other, title)
+        items += nodes.list_item("", para)
+    name = "Related cases"
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", items),
+                       classes=["casebook-field-related"])

@@ -1,0 +1,87 @@
+"""The facts panel of a case, built from portable docutils nodes.
+
+A ``topic`` holding a field list renders as a boxed panel in HTML (styled by
+``casebook.css``), a shadow box in LaTeX and an indented block in text, with no
+builder-specific code. Terms are links to their listings; every value is a text node,
+so writers escape it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from casebook_ext.domain import country_name
+from casebook_ext.nodes import casebook_related
+from casebook_ext.schema import Case
+from casebook_ext.vocabulary import Vocabularies
+
+
+def term_xref(docname: str, reftype: str, target: str, label: str, optional: bool = True) -> addnodes.pending_xref:
+    """A link to a case or a term's listing; ``optional`` links fall back to plain text."""
+    xref = addnodes.pending_xref(
+        "", nodes.inline(label, label, classes=["casebook-term"]), refdomain="casebook", reftype=reftype,
+        reftarget=target, refdoc=docname, refexplicit=True, refwarn=False,
+    )
+    xref["casebook_optional"] = optional
+    return xref
+
+
+def _joined(items: Sequence[nodes.Node], sep: str = ", ") -> nodes.paragraph:
+    para = nodes.paragraph()
+    for i, item in enumerate(items):
+        if i:
+            para += nodes.Text(sep)
+        para += item
+    return para
+
+
+def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
+    if isinstance(body, str):
+        body = nodes.paragraph(body, body)
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body),
+                       classes=[f"casebook-field-{key}"])
+
+
+def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[nodes.Node]) -> nodes.topic:
+    """The panel: title, summary, then one field per filled-in fact, in schema order."""
+    panel = nodes.topic(classes=["casebook-facts"])
+    panel += nodes.title(case.title, case.title)
+    if case.summary:
+        panel += nodes.paragraph(case.summary, case.summary, classes=["casebook-summary"])
+    fields = nodes.field_list(classes=["casebook-fields"])
+
+    def terms(taxonomy: str, values: Sequence[str]) -> nodes.paragraph:
+        return _joined([term_xref(docname, taxonomy, v, vocab.label(taxonomy, v)) for v in values])
+
+    if case.place:
+        fields += _field("Place", case.place, "place")
+    if case.countries:
+        fields += _field("Country", _joined([term_xref(docname, "country", c, country_name(c))
+                                             for c in case.countries]), "country")
+    if case.level:
+        fields += _field("Level of government", terms("level", [case.level]), "level")
+    if case.organisations:
+        fields += _field("Organisations", _joined([term_xref(docname, "organisation", o, o)
+                                                   for o in case.organisations], "; "), "organisations")
+    if case.years:
+        fields += _field("Years", str(case.years), "years")
+    if case.status:
+        fields += _field("Status", terms("status", [case.status]), "status")
+    if case.pillars:
+        fields += _field("ROAR pillars", terms("pillar", case.pillars), "pillars")
+    if case.instruments:
+        fields += _field("Instruments", terms("instrument", case.instruments), "instruments")
+    if case.themes:
+        fields += _field("Themes", terms("theme", case.themes), "themes")
+    fields += casebook_related(case_id=case.id)
+    if resources:
+        body = nodes.paragraph()
+        body.extend(resources)
+        fields += _field("Resources", body, "resources")
+    if case.last_reviewed:
+        fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
+    panel += fields
+    return panel

@@ -1,0 +1,43 @@
+"""What can be wrong with a case, named once so that build, docs and tools agree.
+
+Each kind is a warning subtype: ``suppress_warnings = ["casebook.unknown_term"]`` silences
+exactly one kind, and the reference page lists them all from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WARNING_TYPE = "casebook"
+
+#: subtype -> what it means (shown on the generated reference page).
+SUBTYPES: dict[str, str] = {
+    "missing_field": "A required field of a case is absent or empty.",
+    "unknown_field": "A case has a field the schema does not define (often a typo).",
+    "unknown_term": "A value is not in its field's vocabulary; the message suggests the closest term.",
+    "bad_country": "A country is not an ISO 3166-1 alpha-2 code (or ``multiple``).",
+    "bad_date": "A date is not written as YYYY-MM-DD or does not exist.",
+    "bad_years": "A year range is malformed, or ends before it starts.",
+    "bad_id": "A case id or related-case id is not a slug (lower-case letters, digits, hyphens).",
+    "bad_value": "A value is malformed for its field (for example an empty item in a list).",
+    "summary_too_long": "A summary is longer than ``casebook_summary_max_length`` characters.",
+    "duplicate_id": "Two cases share one id; links would be ambiguous.",
+    "unknown_related": "A related case names an id that no case declares.",
+    "case_content": "A case directive has body text; it is kept, but narrative belongs after the panel.",
+    "bad_filter": "A listing directive filters or sorts on an unknown field or value.",
+    "no_listing": "A taxonomy term is linked but no page holds a ``case-index`` for its taxonomy.",
+    "config": "A ``casebook_*`` configuration value is malformed.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a case, with the field it concerns (for its line number)."""
+
+    subtype: str
+    message: str
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.subtype not in SUBTYPES:
+            raise ValueError(f"undocumented warning subtype {self.subtype!r}")

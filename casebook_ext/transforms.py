@@ -1,0 +1,39 @@
+"""Fill the placeholders late, from the environment, for every builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from casebook_ext.domain import get_domain
+from casebook_ext.listings import case_list, case_table, related_field, term_index
+from casebook_ext.nodes import casebook_index, casebook_listing, casebook_related
+
+
+class FillListings(SphinxPostTransform):
+    """Replace listing, index and related-case placeholders with portable nodes.
+
+    Runs before reference resolution (priority 10) so the links it creates are resolved
+    like any other, and reads only the environment, so parallel writing is safe.
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        docname = self.env.docname
+        for node in list(self.document.findall(casebook_listing)):
+            entries = domain.select(node["query"])
+            if node["kind"] == "table":
+                node.replace_self(case_table(domain, docname, entries, node["columns"]))
+            else:
+                node.replace_self(case_list(domain, docname, entries))
+        for node in list(self.document.findall(casebook_index)):
+            node.replace_self(term_index(domain, docname, node["taxonomy"]))
+        for node in list(self.document.findall(casebook_related)):
+            field = related_field(domain, docname, node["case_id"])
+            if field is None:
+                node.parent.remove(node)
+            else:
+                node.replace_self(field)
