@@ -14,7 +14,7 @@ ENV_VERSION = 1
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from casebook_ext import config, dependencies, directives, nodes, output, reference, roles
+    from casebook_ext import config, dependencies, directives, navigation, nodes, output, reference, roles
     from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain
     from casebook_ext.transforms import FillListings
 
@@ -34,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.connect("builder-inited", output.add_static_files)
     app.connect("build-finished", output.write_schema)
+    app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -23,6 +23,9 @@ class CasebookConfig:
         metadata={"doc": "Terms added to a vocabulary: ``{vocabulary: {slug: label}}``; vocabularies are "
                          + ", ".join(f"``{n}``" for n in DEFAULT_VOCABULARIES) + "."},
     )
+    collapse_navigation: bool = field(
+        default=True, metadata={"doc": "Collapse the sidebar's toctree to the current branch on every HTML "
+                                       "page, so page size and build time stay linear in the number of cases."})
     summary_max_length: int = field(
         default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."})
 

@@ -83,5 +83,6 @@ def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[n
         fields += _field("Resources", body, "resources")
     if case.last_reviewed:
         fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
+    fields += _field("Case id", nodes.paragraph("", "", nodes.literal(case.id, case.id)), "id")
     panel += fields
     return panel

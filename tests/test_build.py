@@ -1,0 +1,137 @@
+"""A small casebook built with each builder: panels, links, listings and backlinks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.inventory import InventoryFile
+
+
+def text_of(html: str) -> str:
+    """The visible words of a page, with markup gone and spacing normalised."""
+    import html as html_lib
+
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return html_lib.unescape(re.sub(r" ([:,.)])", r"\1", words))
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_html_build_is_clean_and_renders_the_facts_panel(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    alpha = (app.outdir / "cases/alpha.html").read_text(encoding="utf8")
+    assert 'class="topic casebook-facts" id="casebook-case-alpha"' in alpha
+    assert "Alpha evaluates its missions in cycles." in alpha
+    # Country codes read as names and link to their listing.
+    assert 'href="../browse.html#casebook-country-gb"' in alpha
+    assert "United Kingdom" in alpha
+    # Organisation names may contain commas: they are split on semicolons only.
+    assert "Dept of Trade, Industry and Competition</span></a>" in alpha
+    assert "2021–2023" in alpha
+    # Resources are real citations into the bibliography.
+    assert 'href="../references.html#' in alpha
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_contributor_text_is_escaped(app: SphinxTestApp) -> None:
+    app.build()
+    for page in ("cases/alpha.html", "listings.html", "index.html"):
+        html = (app.outdir / page).read_text(encoding="utf8")
+        assert "<b>city</b>" not in html
+        assert "Alpha &lt;b&gt;city&lt;/b&gt; mission" in html
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_roles_link_cases_by_title_and_terms_to_their_listing(app: SphinxTestApp) -> None:
+    app.build()
+    index = (app.outdir / "index.html").read_text(encoding="utf8")
+    assert re.search(r'href="cases/alpha.html#casebook-case-alpha"[^>]*><span[^>]*>Alpha &lt;b', index)
+    assert 'href="browse.html#casebook-pillar-assessment"' in index
+    browse = (app.outdir / "browse.html").read_text(encoding="utf8")
+    assert 'id="casebook-pillar-assessment"' in browse
+    assert 'id="casebook-country-gb"' in browse
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_related_cases_show_on_both_sides(app: SphinxTestApp) -> None:
+    app.build()
+    alpha = text_of((app.outdir / "cases/alpha.html").read_text(encoding="utf8"))
+    beta = text_of((app.outdir / "cases/beta.html").read_text(encoding="utf8"))
+    gamma = text_of((app.outdir / "cases/gamma.html").read_text(encoding="utf8"))
+    assert "Related cases: Inspired by Beta procurement" in alpha
+    assert "Related cases: Inspired Alpha <b>city</b> mission" in beta
+    assert "Related cases" not in gamma
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_listings_filter_and_sort(app: SphinxTestApp) -> None:
+    app.build()
+    html = (app.outdir / "listings.html").read_text(encoding="utf8")
+    parts = re.split(r'<section id="([a-z-]+)">', html)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    assessment_gb = re.findall(r"casebook-case-(\w+)", sections["assessment-in-gb-by-year"])
+    assert assessment_gb == ["alpha", "gamma"]  # beta is in ES; alpha (2021) before gamma (no year)
+    procurement = set(re.findall(r"casebook-case-(\w+)", sections["procurement"]))
+    assert procurement == {"beta"}
+    table = sections["all-cases"]
+    assert [h for h in re.findall(r"<th[^>]*><p>([^<]+)</p>", table)] == ["Title", "Country", "Years", "Status"]
+    assert table.count("<tr") == 4
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_term_index_lists_every_pillar_with_its_cases(app: SphinxTestApp) -> None:
+    app.build()
+    browse = text_of((app.outdir / "browse.html").read_text(encoding="utf8"))
+    assert "Assessment (2)" in browse
+    assert "Routes (1)" in browse
+    assert "Organisations (1)" in browse
+    assert "Spain (1)" in browse and "United Kingdom (2)" in browse
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_cases_and_terms_are_in_the_inventory(app: SphinxTestApp) -> None:
+    app.build()
+    inv = InventoryFile.loads((app.outdir / "objects.inv").read_bytes(), uri="")
+    data = inv.data if hasattr(inv, "data") else inv  # Sphinx 8.2 returns a dict, 9 an _Inventory
+    cases = data["casebook:case"]
+    assert set(cases) == {"alpha", "beta", "gamma"}
+    assert "casebook-case-beta" in str(cases["beta"])
+    assert "assessment" in data["casebook:pillar"]
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_json_schema_is_published_with_the_html(app: SphinxTestApp) -> None:
+    app.build()
+    schema = json.loads((app.outdir / "casebook-case.schema.json").read_text(encoding="utf8"))
+    assert schema["properties"]["level"]["enum"][0] == "local"
+
+
+@pytest.mark.parametrize("builder", ["latex", "text"])
+def test_every_casebook_part_renders_in_latex_and_text(make_app, tmp_path: Path, rootdir: Path,
+                                                       builder: str) -> None:
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    app = make_app(builder, srcdir=src)
+    app.build()
+    assert app.warning.getvalue() == ""
+    out = Path(app.outdir)
+    if builder == "text":
+        alpha = (out / "cases/alpha.txt").read_text(encoding="utf8")
+        assert "Related cases:" in alpha and "Inspired by Beta procurement" in alpha
+        browse = (out / "browse.txt").read_text(encoding="utf8")
+        assert "Assessment (2)" in browse
+        listings = (out / "listings.txt").read_text(encoding="utf8")
+        assert "Beta procurement" in listings and "Spain" in listings
+    else:
+        tex = next(out.glob("*.tex")).read_text(encoding="utf8")
+        assert r"\label{\detokenize{cases/alpha:casebook-case-alpha}}" in tex
+        assert r"\hyperref[\detokenize{browse:casebook-pillar-assessment}]" in tex
+        assert r"\label{\detokenize{browse:casebook-pillar-assessment}}" in tex
+        assert "Inspired by" in tex and "Assessment (2)" in tex
+        assert r"Alpha \textless{}b\textgreater{}city" in tex
