@@ -14,6 +14,8 @@ ENV_VERSION = 1
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from docutils import nodes as docutils_nodes
+
     from casebook_ext import config, dependencies, directives, navigation, nodes, output, reference, roles
     from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain
     from casebook_ext.transforms import FillListings
@@ -28,7 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-index", directives.CaseIndexDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
     for name in ("case", *TAXONOMY_LABELS):
-        app.add_role(name, roles.CasebookRole())
+        app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
     app.add_post_transform(FillListings)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)

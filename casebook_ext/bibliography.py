@@ -24,6 +24,5 @@ def resource_nodes(directive: SphinxDirective, keys: tuple[str, ...]) -> list[no
     role = directive.env.domains["cite"].role("p")
     assert role is not None
     text = ",".join(keys)
-    result, messages = role("cite:p", f":cite:p:`{text}`", text, directive.lineno,
-                            directive.state.inliner, {}, [])
+    result, messages = role("cite:p", f":cite:p:`{text}`", text, directive.lineno, directive.state.inliner, {}, [])
     return [*result, *messages]

@@ -6,7 +6,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.vocabulary import DEFAULT_VOCABULARIES, SLUG_RE, Vocabularies
 
 if TYPE_CHECKING:
@@ -20,14 +19,22 @@ class CasebookConfig:
 
     extra_terms: dict[str, dict[str, str]] = field(
         default_factory=dict,
-        metadata={"doc": "Terms added to a vocabulary: ``{vocabulary: {slug: label}}``; vocabularies are "
-                         + ", ".join(f"``{n}``" for n in DEFAULT_VOCABULARIES) + "."},
+        metadata={
+            "doc": "Terms added to a vocabulary: ``{vocabulary: {slug: label}}``; vocabularies are "
+            + ", ".join(f"``{n}``" for n in DEFAULT_VOCABULARIES)
+            + "."
+        },
     )
     collapse_navigation: bool = field(
-        default=True, metadata={"doc": "Collapse the sidebar's toctree to the current branch on every HTML "
-                                       "page, so page size and build time stay linear in the number of cases."})
+        default=True,
+        metadata={
+            "doc": "Collapse the sidebar's toctree to the current branch on every HTML "
+            "page, so page size and build time stay linear in the number of cases."
+        },
+    )
     summary_max_length: int = field(
-        default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."})
+        default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."}
+    )
 
     def vocabularies(self) -> Vocabularies:
         return Vocabularies.build(self.extra_terms)
@@ -41,8 +48,9 @@ def register(app: Sphinx) -> None:
     for f in CONFIG_FIELDS:
         default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
         kind = dict if isinstance(default, dict) else type(default)
-        app.add_config_value(f"casebook_{f.name}", default, "env", types=frozenset({kind}),
-                             description=f.metadata["doc"])
+        app.add_config_value(
+            f"casebook_{f.name}", default, "env", types=frozenset({kind}), description=f.metadata["doc"]
+        )
 
 
 def problems(config: Config) -> list[str]:
@@ -51,8 +59,9 @@ def problems(config: Config) -> list[str]:
     extra = config.casebook_extra_terms
     for name, terms in extra.items():
         if name not in DEFAULT_VOCABULARIES:
-            found.append(f"casebook_extra_terms: unknown vocabulary {name!r} "
-                         f"(known: {', '.join(DEFAULT_VOCABULARIES)})")
+            found.append(
+                f"casebook_extra_terms: unknown vocabulary {name!r} (known: {', '.join(DEFAULT_VOCABULARIES)})"
+            )
             continue
         if not isinstance(terms, dict):
             found.append(f"casebook_extra_terms[{name!r}] must be a dict of slug -> label")
@@ -75,11 +84,7 @@ def from_sphinx(config: Config) -> CasebookConfig:
 def check(app: Sphinx, config: Config) -> None:
     """Stop the build early with every settings problem listed, not a traceback later."""
     from sphinx.errors import ConfigError
-    from sphinx.util import logging
 
-    logger = logging.getLogger(__name__)
     found = problems(config)
-    for message in found:
-        logger.error(message, type=WARNING_TYPE, subtype="config", location="conf.py")
     if found:
-        raise ConfigError("invalid casebook configuration: " + "; ".join(found))
+        raise ConfigError("invalid casebook configuration in conf.py: " + "; ".join(found))

@@ -35,8 +35,7 @@ def page_digest(domain: CasebookDomain, docname: str) -> str:
         parts.append([(e.docname, e.case) for e in domain.select(listing.query)])
     for taxonomy in data["indexes"].get(docname, ()):
         parts.append(taxonomy)
-        parts.append([(e.docname, e.case) for e in domain.select(Query())
-                      if e.case.values(taxonomy)])
+        parts.append([(e.docname, e.case) for e in domain.select(Query()) if e.case.values(taxonomy)])
     for entry in data["cases"].get(docname, ()):
         targets = {r.target for r in entry.case.related}
         targets.update(source.case.id for source, _ in index.incoming.get(entry.case.id, ()))
@@ -66,14 +65,25 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     domain = get_domain(env)
     index = domain.index
     for entry, first in index.duplicates:
-        logger.warning("duplicate case id %r (first declared in %s, line %s)", entry.case.id,
-                       env.doc2path(first.docname), first.lineno, type=WARNING_TYPE,
-                       subtype="duplicate_id", location=(entry.docname, entry.lineno))
+        logger.warning(
+            "duplicate case id %r (first declared in %s, line %s)",
+            entry.case.id,
+            env.doc2path(first.docname),
+            first.lineno,
+            type=WARNING_TYPE,
+            subtype="duplicate_id",
+            location=(entry.docname, entry.lineno),
+        )
     for entry in index.by_id.values():
         for relation in entry.case.related:
             if relation.target not in index.by_id:
                 from casebook_ext.schema import suggest
 
-                logger.warning("related case %r does not exist%s", relation.target,
-                               suggest(relation.target, list(index.by_id)), type=WARNING_TYPE,
-                               subtype="unknown_related", location=(entry.docname, entry.line_of("related")))
+                logger.warning(
+                    "related case %r does not exist%s",
+                    relation.target,
+                    suggest(relation.target, list(index.by_id)),
+                    type=WARNING_TYPE,
+                    subtype="unknown_related",
+                    location=(entry.docname, entry.line_of("related")),
+                )

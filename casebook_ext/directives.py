@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -19,14 +20,14 @@ from casebook_ext.schema import FIELDS_BY_NAME, MULTIPLE_COUNTRIES, TAXONOMIES, 
 logger = logging.getLogger(__name__)
 
 
-class _AnyOptions(dict[str, object]):
+class _AnyOptions(dict[str, Callable[[str], Any]]):
     """An option spec that accepts every name, so unknown fields get our own warning.
 
     docutils and MyST both look options up with ``spec[name]``; rejecting them there
     would give a generic error with no subtype and drop the value without a suggestion.
     """
 
-    def __missing__(self, key: str) -> object:
+    def __missing__(self, key: str) -> Callable[[str], Any]:
         return directives.unchanged
 
     def __bool__(self) -> bool:
@@ -35,8 +36,7 @@ class _AnyOptions(dict[str, object]):
 
 class _CasebookDirective(SphinxDirective):
     def warn(self, subtype: str, message: str, line: int | None = None) -> None:
-        logger.warning(message, type=WARNING_TYPE, subtype=subtype,
-                       location=(self.env.docname, line or self.lineno))
+        logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=(self.env.docname, line or self.lineno))
 
     def option_line(self, name: str) -> int:
         """The source line of ``:name:`` inside this directive, for precise warnings."""
@@ -53,16 +53,20 @@ class CaseDirective(_CasebookDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, object]] = _AnyOptions(  # type: ignore[misc]
-        {name: directives.unchanged for name in FIELDS_BY_NAME})
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = _AnyOptions(
+        {name: directives.unchanged for name in FIELDS_BY_NAME}
+    )
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
         config = self.config
         case_id = self.arguments[0].strip() if self.arguments else ""
         if not case_id:
-            self.warn("missing_field", "case directive needs an id (a slug such as 'camden-procurement') "
-                      "as its argument; the case is not registered")
+            self.warn(
+                "missing_field",
+                "case directive needs an id (a slug such as 'camden-procurement') "
+                "as its argument; the case is not registered",
+            )
             return []
         raw = {name: value for name, value in self.options.items()}
         case, problems = parse_case(case_id, raw, domain.vocabularies, config.casebook_summary_max_length)
@@ -80,11 +84,14 @@ class CaseDirective(_CasebookDirective):
 
         from casebook_ext.bibliography import resource_nodes
 
-        panel = facts_panel(case, self.env.docname, domain.vocabularies,
-                            resource_nodes(self, case.resources))
+        panel = facts_panel(case, self.env.docname, domain.vocabularies, resource_nodes(self, case.resources))
         if self.content:
-            self.warn("case_content", "case body text is shown inside the facts panel; write the "
-                      "narrative after the directive, under ordinary headings", self.content_offset + 1)
+            self.warn(
+                "case_content",
+                "case body text is shown inside the facts panel; write the "
+                "narrative after the directive, under ordinary headings",
+                self.content_offset + 1,
+            )
             panel += self.parse_content_to_nodes()
         return [target, panel]
 
@@ -102,8 +109,12 @@ def _query_from_options(directive: _CasebookDirective, options: dict[str, str | 
             if text.lstrip("-") in SORT_KEYS:
                 sort = text
             else:
-                directive.warn("bad_filter", f"sort: {text!r} is not a sort key{suggest(text, list(SORT_KEYS))} "
-                               f"(known: {', '.join(SORT_KEYS)}; prefix '-' to reverse)", line)
+                directive.warn(
+                    "bad_filter",
+                    f"sort: {text!r} is not a sort key{suggest(text, list(SORT_KEYS))} "
+                    f"(known: {', '.join(SORT_KEYS)}; prefix '-' to reverse)",
+                    line,
+                )
             continue
         if name == "year":
             if text.isdigit() and len(text) == 4:
@@ -130,8 +141,9 @@ def _query_from_options(directive: _CasebookDirective, options: dict[str, str | 
     return Query(tuple(filters), year, sort)
 
 
-def _valid_filter_value(directive: _CasebookDirective, domain: object, taxonomy: str, name: str,
-                        value: str, line: int) -> bool:
+def _valid_filter_value(
+    directive: _CasebookDirective, domain: object, taxonomy: str, name: str, value: str, line: int
+) -> bool:
     if taxonomy == "organisation":
         return True
     if taxonomy == "country":
@@ -144,8 +156,7 @@ def _valid_filter_value(directive: _CasebookDirective, domain: object, taxonomy:
     vocabulary = get_domain(directive.env).vocabularies[taxonomy]
     if value in vocabulary:
         return True
-    directive.warn("bad_filter", f"{name}: {value!r} is not a known {taxonomy}"
-                   f"{suggest(value, list(vocabulary))}", line)
+    directive.warn("bad_filter", f"{name}: {value!r} is not a known {taxonomy}{suggest(value, list(vocabulary))}", line)
     return False
 
 
@@ -153,19 +164,22 @@ class CaseListDirective(_CasebookDirective):
     """A bulleted list of the cases matching the options (filters, ``sort``, ``year``)."""
 
     kind = "list"
-    option_spec: ClassVar[dict[str, object]] = _AnyOptions()  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = _AnyOptions()
 
     def run(self) -> list[nodes.Node]:
         options = {k: v for k, v in self.options.items()}
         query = _query_from_options(self, options)
-        columns = DEFAULT_COLUMNS
+        columns: tuple[str, ...] = DEFAULT_COLUMNS
         if self.kind == "table" and options.get("columns"):
             wanted = [c.strip() for c in str(options["columns"]).split(",") if c.strip()]
             for column in wanted:
                 if column not in TABLE_COLUMNS:
-                    self.warn("bad_filter", f"columns: {column!r} is not a column"
-                              f"{suggest(column, list(TABLE_COLUMNS))} (known: {', '.join(TABLE_COLUMNS)})",
-                              self.option_line("columns"))
+                    self.warn(
+                        "bad_filter",
+                        f"columns: {column!r} is not a column"
+                        f"{suggest(column, list(TABLE_COLUMNS))} (known: {', '.join(TABLE_COLUMNS)})",
+                        self.option_line("columns"),
+                    )
             columns = tuple(c for c in wanted if c in TABLE_COLUMNS) or DEFAULT_COLUMNS
         get_domain(self.env).note_listing(self.env.docname, Listing(query))
         node = casebook_listing(kind=self.kind, query=query, columns=columns)
@@ -188,8 +202,11 @@ class CaseIndexDirective(_CasebookDirective):
     def run(self) -> list[nodes.Node]:
         taxonomy = self.arguments[0].strip() if self.arguments else ""
         if taxonomy not in TAXONOMIES:
-            self.warn("bad_filter", f"case-index needs a taxonomy: {taxonomy!r} is not one"
-                      f"{suggest(taxonomy, list(TAXONOMIES))} (known: {', '.join(TAXONOMIES)})")
+            self.warn(
+                "bad_filter",
+                f"case-index needs a taxonomy: {taxonomy!r} is not one"
+                f"{suggest(taxonomy, list(TAXONOMIES))} (known: {', '.join(TAXONOMIES)})",
+            )
             return []
         get_domain(self.env).note_index(self.env.docname, taxonomy)
         node = casebook_index(taxonomy=taxonomy)

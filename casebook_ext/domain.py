@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+    from sphinx.roles import XRefRole
+    from sphinx.util.typing import RoleFunction
 
 TAXONOMY_LABELS = {
     "pillar": "ROAR pillar",
@@ -87,7 +89,7 @@ class CasebookDomain(Domain):
         "case": ObjType("case", "case"),
         **{tax: ObjType(label.lower(), tax) for tax, label in TAXONOMY_LABELS.items()},
     }
-    initial_data: dict[str, dict[str, Any]] = {
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "cases": {},  # docname -> list[CaseEntry]
         "listings": {},  # docname -> list[Listing]
         "indexes": {},  # docname -> list[str] (taxonomies whose term index the page holds)
@@ -95,7 +97,9 @@ class CasebookDomain(Domain):
         "digests": {},  # docname -> str (what the page's late-filled parts showed when last written)
     }
     data_version = 1
-    roles = {name: CasebookRole() for name in ("case", *TAXONOMY_LABELS)}
+    roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
+        name: CasebookRole(innernodeclass=nodes.inline) for name in ("case", *TAXONOMY_LABELS)
+    }
     _cache: _Index | None = None
     _vocabularies: Vocabularies | None = None
 
@@ -145,8 +149,7 @@ class CasebookDomain(Domain):
                     continue
                 index.by_id[entry.case.id] = entry
                 for taxonomy in TAXONOMIES:
-                    index.used_terms[taxonomy].update(self.term_slug(taxonomy, v)
-                                                      for v in entry.case.values(taxonomy))
+                    index.used_terms[taxonomy].update(self.term_slug(taxonomy, v) for v in entry.case.values(taxonomy))
             for entry in index.by_id.values():
                 for relation in entry.case.related:
                     index.incoming[relation.target].append((entry, relation.kind))
@@ -186,8 +189,7 @@ class CasebookDomain(Domain):
             for case in self.cases():
                 for value in case.values(taxonomy):
                     labels.setdefault(self.term_slug(taxonomy, value), self.term_label(taxonomy, value))
-            return sorted(((slug, label, "") for slug, label in labels.items()),
-                          key=lambda row: row[1].casefold())
+            return sorted(((slug, label, "") for slug, label in labels.items()), key=lambda row: row[1].casefold())
         vocabulary = self.vocabularies[taxonomy]
         return [(t.slug, t.label, t.description) for t in vocabulary.values()]
 
@@ -205,8 +207,16 @@ class CasebookDomain(Domain):
 
     # --- cross-references -----------------------------------------------------------
 
-    def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
-                     target: str, node: pending_xref, contnode: Element) -> nodes.reference | None:
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
         found = self._resolve(typ, target)
         if found is None:
             return contnode if node.get("casebook_optional") else None  # type: ignore[return-value]
@@ -215,8 +225,15 @@ class CasebookDomain(Domain):
             contnode = nodes.inline(title, title, classes=contnode.get("classes", []))
         return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-                         node: pending_xref, contnode: Element) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
         if target in self.index.by_id:
             ref = self.resolve_xref(env, fromdocname, builder, "case", target, node, contnode)
             return [("casebook:case", ref)] if ref is not None else []

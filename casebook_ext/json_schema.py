@@ -20,15 +20,27 @@ def _property(kind: Kind, vocabulary: list[str] | None) -> dict[str, Any]:
     if kind is Kind.NAMES:
         return {"type": "array", "items": {"type": "string", "minLength": 1}}
     if kind is Kind.YEARS:
-        return {"type": "object", "required": ["start"], "additionalProperties": False,
-                "properties": {"start": {"type": "integer"}, "end": {"type": ["integer", "null"]}}}
+        return {
+            "type": "object",
+            "required": ["start"],
+            "additionalProperties": False,
+            "properties": {"start": {"type": "integer"}, "end": {"type": ["integer", "null"]}},
+        }
     if kind is Kind.DATE:
         return {"type": "string", "format": "date"}
     if kind is Kind.RELATIONS:
-        return {"type": "array", "items": {
-            "type": "object", "required": ["target"], "additionalProperties": False,
-            "properties": {"target": {"type": "string", "pattern": SLUG_PATTERN},
-                           "kind": {"type": "string", "enum": vocabulary}}}}
+        return {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["target"],
+                "additionalProperties": False,
+                "properties": {
+                    "target": {"type": "string", "pattern": SLUG_PATTERN},
+                    "kind": {"type": "string", "enum": vocabulary},
+                },
+            },
+        }
     if kind is Kind.KEYS:
         return {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
     return {"type": "string", "minLength": 1}
@@ -36,8 +48,9 @@ def _property(kind: Kind, vocabulary: list[str] | None) -> dict[str, Any]:
 
 def case_json_schema(vocab: Vocabularies, summary_max_length: int = 280) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one case as exported data, from :data:`FIELDS`."""
-    properties: dict[str, Any] = {"id": {"type": "string", "pattern": SLUG_PATTERN,
-                                         "description": "Stable id of the case (a slug)."}}
+    properties: dict[str, Any] = {
+        "id": {"type": "string", "pattern": SLUG_PATTERN, "description": "Stable id of the case (a slug)."}
+    }
     for spec in FIELDS:
         terms = list(vocab[spec.vocabulary]) if spec.vocabulary else None
         prop = _property(spec.kind, terms)

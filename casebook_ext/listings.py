@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from docutils import nodes
 
-from casebook_ext.domain import TAXONOMY_LABELS, CaseEntry, CasebookDomain, country_name, term_anchor
+from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, CaseEntry, country_name, term_anchor
 from casebook_ext.panel import term_xref
 from casebook_ext.query import Query
 
@@ -16,8 +16,7 @@ def case_link(docname: str, entry: CaseEntry) -> nodes.Node:
 
 
 def _empty() -> nodes.paragraph:
-    return nodes.paragraph("", "", nodes.emphasis("No cases yet.", "No cases yet."),
-                           classes=["casebook-empty"])
+    return nodes.paragraph("", "", nodes.emphasis("No cases yet.", "No cases yet."), classes=["casebook-empty"])
 
 
 def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]) -> nodes.Element:
@@ -28,8 +27,7 @@ def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]
         case = entry.case
         head = nodes.paragraph()
         head += nodes.strong("", "", case_link(docname, entry))
-        meta = [case.place, ", ".join(country_name(c) for c in case.countries),
-                str(case.years) if case.years else ""]
+        meta = [case.place, ", ".join(country_name(c) for c in case.countries), str(case.years) if case.years else ""]
         meta_text = " \u00b7 ".join(m for m in meta if m)
         if meta_text:
             head += nodes.Text(f" \u2014 {meta_text}")
@@ -66,8 +64,9 @@ def _cell(domain: CasebookDomain, docname: str, entry: CaseEntry, column: str) -
 COLUMN_TITLES = {"pillars": "ROAR pillars", "last-reviewed": "Last reviewed", "level": "Level"}
 
 
-def case_table(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry],
-               columns: Sequence[str]) -> nodes.Element:
+def case_table(
+    domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry], columns: Sequence[str]
+) -> nodes.Element:
     if not entries:
         return _empty()
     table = nodes.table(classes=["casebook-table"])
@@ -137,5 +136,6 @@ def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.f
         para += term_xref(docname, "case", other, title)
         items += nodes.list_item("", para)
     name = "Related cases"
-    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", items),
-                       classes=["casebook-field-related"])
+    return nodes.field(
+        "", nodes.field_name(name, name), nodes.field_body("", items), classes=["casebook-field-related"]
+    )

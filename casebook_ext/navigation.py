@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 PRIORITY = 400
 
 
-def collapse_toctree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                     doctree: nodes.document | None) -> None:
+def collapse_toctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     """``html-page-context``: make every ``toctree()`` call in templates collapse other branches."""
     if not app.config.casebook_collapse_navigation:
         return

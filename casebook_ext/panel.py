@@ -22,8 +22,14 @@ from casebook_ext.vocabulary import Vocabularies
 def term_xref(docname: str, reftype: str, target: str, label: str, optional: bool = True) -> addnodes.pending_xref:
     """A link to a case or a term's listing; ``optional`` links fall back to plain text."""
     xref = addnodes.pending_xref(
-        "", nodes.inline(label, label, classes=["casebook-term"]), refdomain="casebook", reftype=reftype,
-        reftarget=target, refdoc=docname, refexplicit=True, refwarn=False,
+        "",
+        nodes.inline(label, label, classes=["casebook-term"]),
+        refdomain="casebook",
+        reftype=reftype,
+        reftarget=target,
+        refdoc=docname,
+        refexplicit=True,
+        refwarn=False,
     )
     xref["casebook_optional"] = optional
     return xref
@@ -41,8 +47,7 @@ def _joined(items: Sequence[nodes.Node], sep: str = ", ") -> nodes.paragraph:
 def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
     if isinstance(body, str):
         body = nodes.paragraph(body, body)
-    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body),
-                       classes=[f"casebook-field-{key}"])
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=[f"casebook-field-{key}"])
 
 
 def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[nodes.Node]) -> nodes.topic:
@@ -59,13 +64,17 @@ def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[n
     if case.place:
         fields += _field("Place", case.place, "place")
     if case.countries:
-        fields += _field("Country", _joined([term_xref(docname, "country", c, country_name(c))
-                                             for c in case.countries]), "country")
+        fields += _field(
+            "Country", _joined([term_xref(docname, "country", c, country_name(c)) for c in case.countries]), "country"
+        )
     if case.level:
         fields += _field("Level of government", terms("level", [case.level]), "level")
     if case.organisations:
-        fields += _field("Organisations", _joined([term_xref(docname, "organisation", o, o)
-                                                   for o in case.organisations], "; "), "organisations")
+        fields += _field(
+            "Organisations",
+            _joined([term_xref(docname, "organisation", o, o) for o in case.organisations], "; "),
+            "organisations",
+        )
     if case.years:
         fields += _field("Years", str(case.years), "years")
     if case.status:

@@ -26,7 +26,6 @@ SUBTYPES: dict[str, str] = {
     "case_content": "A case directive has body text; it is kept, but narrative belongs after the panel.",
     "bad_filter": "A listing directive filters or sorts on an unknown field or value.",
     "no_listing": "A taxonomy term is linked but no page holds a ``case-index`` for its taxonomy.",
-    "config": "A ``casebook_*`` configuration value is malformed.",
 }
 
 

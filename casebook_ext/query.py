@@ -14,8 +14,20 @@ FILTER_ALIASES: Mapping[str, str] = {
     **{plural: name for name, plural in TAXONOMIES.items()},
 }
 SORT_KEYS = ("title", "id", "year", "country", "status", "level", "last-reviewed")
-TABLE_COLUMNS = ("title", "place", "country", "level", "years", "status", "pillars", "instruments",
-                 "themes", "organisations", "last-reviewed", "summary")
+TABLE_COLUMNS = (
+    "title",
+    "place",
+    "country",
+    "level",
+    "years",
+    "status",
+    "pillars",
+    "instruments",
+    "themes",
+    "organisations",
+    "last-reviewed",
+    "summary",
+)
 DEFAULT_COLUMNS = ("title", "place", "country", "level", "status", "pillars")
 
 

@@ -60,16 +60,27 @@ class CasebookReferenceDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         part = self.arguments[0]
         if part == "fields":
-            rows = [[_lit(f.name), _txt(f.kind.value + (f" ({f.vocabulary})" if f.vocabulary else "")),
-                     _txt("yes" if f.required else "no"), _inline(self, f.description), _lit(f.example)]
-                    for f in FIELDS]
+            rows = [
+                [
+                    _lit(f.name),
+                    _txt(f.kind.value + (f" ({f.vocabulary})" if f.vocabulary else "")),
+                    _txt("yes" if f.required else "no"),
+                    _inline(self, f.description),
+                    _lit(f.example),
+                ]
+                for f in FIELDS
+            ]
             return [_table(("Field", "Type", "Required", "Meaning", "Example"), rows)]
         if part == "vocabularies":
             out: list[nodes.Node] = []
             for name, terms in get_domain(self.env).vocabularies.terms.items():
                 out.append(nodes.rubric(name, f"Vocabulary: {name}", ids=[f"casebook-vocabulary-{name}"]))
-                out.append(_table(("Term", "Label", "Meaning"),
-                                  [[_lit(t.slug), _txt(t.label), _txt(t.description)] for t in terms.values()]))
+                out.append(
+                    _table(
+                        ("Term", "Label", "Meaning"),
+                        [[_lit(t.slug), _txt(t.label), _txt(t.description)] for t in terms.values()],
+                    )
+                )
             return out
         if part == "config":
             rows = []
@@ -80,5 +91,8 @@ class CasebookReferenceDirective(SphinxDirective):
         if part == "warnings":
             rows = [[_lit(f"{WARNING_TYPE}.{name}"), _inline(self, text)] for name, text in SUBTYPES.items()]
             return [_table(("Warning", "When"), rows)]
-        return [self.state.document.reporter.warning(
-            f"casebook-reference: unknown part {part!r} (known: {', '.join(PARTS)})", line=self.lineno)]
+        return [
+            self.state.document.reporter.warning(
+                f"casebook-reference: unknown part {part!r} (known: {', '.join(PARTS)})", line=self.lineno
+            )
+        ]

@@ -23,8 +23,9 @@ class CasebookRole(XRefRole):
             self.name = f"casebook:{self.name}"
         return super().run()
 
-    def result_nodes(self, document: object, env: BuildEnvironment, node: Element,
-                     is_ref: bool) -> tuple[list[Node], list[system_message]]:
+    def result_nodes(
+        self, document: object, env: BuildEnvironment, node: Element, is_ref: bool
+    ) -> tuple[list[Node], list[system_message]]:
         from casebook_ext.domain import get_domain
 
         get_domain(env).note_ref(env.docname, node["reftype"], node["reftarget"])

@@ -12,6 +12,7 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from casebook_ext.problems import Problem
 from casebook_ext.vocabulary import SLUG_RE, Vocabularies
@@ -47,35 +48,77 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", Kind.TEXT, True, "The case's name as readers will see it in links and listings.",
-              "Mission-led procurement in Camden"),
-    FieldSpec("summary", Kind.TEXT, True, "What the case is, in plain words (at most 280 characters by default).",
-              "Camden explores how its purchasing can serve its missions."),
-    FieldSpec("place", Kind.TEXT, False, "Where the case happens: a city, region or country, in words.",
-              "London Borough of Camden"),
-    FieldSpec("country", Kind.COUNTRIES, True,
-              "ISO 3166-1 alpha-2 codes, comma-separated, or ``multiple``.", "GB"),
+    FieldSpec(
+        "title",
+        Kind.TEXT,
+        True,
+        "The case's name as readers will see it in links and listings.",
+        "Mission-led procurement in Camden",
+    ),
+    FieldSpec(
+        "summary",
+        Kind.TEXT,
+        True,
+        "What the case is, in plain words (at most 280 characters by default).",
+        "Camden explores how its purchasing can serve its missions.",
+    ),
+    FieldSpec(
+        "place",
+        Kind.TEXT,
+        False,
+        "Where the case happens: a city, region or country, in words.",
+        "London Borough of Camden",
+    ),
+    FieldSpec("country", Kind.COUNTRIES, True, "ISO 3166-1 alpha-2 codes, comma-separated, or ``multiple``.", "GB"),
     FieldSpec("level", Kind.TERM, True, "The level of government that leads the work.", "local", "level"),
-    FieldSpec("organisations", Kind.NAMES, False,
-              "Organisations involved, separated by semicolons (names may contain commas).",
-              "London Borough of Camden; UCL Institute for Innovation and Public Purpose"),
-    FieldSpec("years", Kind.YEARS, False, "Start year, optionally with an end year: ``2019``, ``2019-2023``.",
-              "2021-2023"),
-    FieldSpec("status", Kind.TERM, True, "The stage the work has reached, as far as the sources say.",
-              "exploring", "status"),
-    FieldSpec("pillars", Kind.TERMS, True, "One or more ROAR pillars the case speaks to, comma-separated.",
-              "routes, risks-rewards", "pillar"),
-    FieldSpec("instruments", Kind.TERMS, False, "Policy instruments used, comma-separated.",
-              "public-procurement", "instrument"),
-    FieldSpec("themes", Kind.TERMS, False, "Grand challenges addressed, comma-separated.",
-              "inequality-and-inclusion", "theme"),
-    FieldSpec("related", Kind.RELATIONS, False,
-              "Other cases, comma-separated, each optionally with a relation in brackets.",
-              "valencia-public-mission-community (related)", "relation"),
-    FieldSpec("resources", Kind.KEYS, True, "BibTeX keys of the sources the case draws on, comma-separated.",
-              "iipp2023moinroundup"),
-    FieldSpec("last-reviewed", Kind.DATE, True, "When the case was last checked against its sources.",
-              "2026-11-29"),
+    FieldSpec(
+        "organisations",
+        Kind.NAMES,
+        False,
+        "Organisations involved, separated by semicolons (names may contain commas).",
+        "London Borough of Camden; UCL Institute for Innovation and Public Purpose",
+    ),
+    FieldSpec(
+        "years", Kind.YEARS, False, "Start year, optionally with an end year: ``2019``, ``2019-2023``.", "2021-2023"
+    ),
+    FieldSpec(
+        "status", Kind.TERM, True, "The stage the work has reached, as far as the sources say.", "exploring", "status"
+    ),
+    FieldSpec(
+        "pillars",
+        Kind.TERMS,
+        True,
+        "One or more ROAR pillars the case speaks to, comma-separated.",
+        "routes, risks-rewards",
+        "pillar",
+    ),
+    FieldSpec(
+        "instruments",
+        Kind.TERMS,
+        False,
+        "Policy instruments used, comma-separated.",
+        "public-procurement",
+        "instrument",
+    ),
+    FieldSpec(
+        "themes", Kind.TERMS, False, "Grand challenges addressed, comma-separated.", "inequality-and-inclusion", "theme"
+    ),
+    FieldSpec(
+        "related",
+        Kind.RELATIONS,
+        False,
+        "Other cases, comma-separated, each optionally with a relation in brackets.",
+        "valencia-public-mission-community (related)",
+        "relation",
+    ),
+    FieldSpec(
+        "resources",
+        Kind.KEYS,
+        True,
+        "BibTeX keys of the sources the case draws on, comma-separated.",
+        "iipp2023moinroundup",
+    ),
+    FieldSpec("last-reviewed", Kind.DATE, True, "When the case was last checked against its sources.", "2026-11-29"),
 )
 FIELDS_BY_NAME: Mapping[str, FieldSpec] = {f.name: f for f in FIELDS}
 
@@ -165,8 +208,7 @@ class _Parser:
         items = _split(text, sep)
         kept = [item for item in items if item]
         if len(kept) != len(items):
-            self.warn("bad_value", f"{spec.name}: empty item in {text!r} (items are separated by {sep!r})",
-                      spec.name)
+            self.warn("bad_value", f"{spec.name}: empty item in {text!r} (items are separated by {sep!r})", spec.name)
         seen: list[str] = []
         for item in kept:
             if item not in seen:
@@ -179,9 +221,12 @@ class _Parser:
         if value in terms:
             return value
         lowered = value.lower().replace(" ", "-").replace("_", "-")
-        self.warn("unknown_term",
-                  f"{spec.name}: {value!r} is not a known {spec.vocabulary}"
-                  f"{suggest(lowered, list(terms))} (known: {', '.join(terms)})", spec.name)
+        self.warn(
+            "unknown_term",
+            f"{spec.name}: {value!r} is not a known {spec.vocabulary}"
+            f"{suggest(lowered, list(terms))} (known: {', '.join(terms)})",
+            spec.name,
+        )
         return None
 
     def country(self, spec: FieldSpec, value: str) -> str | None:
@@ -192,22 +237,21 @@ class _Parser:
             return code
         hint = ""
         try:
-            found = pycountry.countries.lookup(value)
+            # "UK" is the common slip: ISO 3166-1 reserves it, and the code is GB.
+            found = pycountry.countries.lookup("GB" if code == "UK" else value)
             hint = f"; did you mean {found.alpha_2!r} ({found.name})?"
         except LookupError:
             names = {c.name: c.alpha_2 for c in pycountry.countries}
             close = difflib.get_close_matches(value, list(names), n=1, cutoff=0.6)
             if close:
                 hint = f"; did you mean {names[close[0]]!r} ({close[0]})?"
-        self.warn("bad_country", f"{spec.name}: {value!r} is not an ISO 3166-1 alpha-2 country code{hint}",
-                  spec.name)
+        self.warn("bad_country", f"{spec.name}: {value!r} is not an ISO 3166-1 alpha-2 country code{hint}", spec.name)
         return None
 
     def years(self, spec: FieldSpec, text: str) -> YearRange | None:
         match = re.fullmatch(r"(\d{4})(?:\s*[-\u2013]\s*(\d{4})?)?", text)
         if not match:
-            self.warn("bad_years", f"{spec.name}: {text!r} is not a year or a year range such as 2019-2023",
-                      spec.name)
+            self.warn("bad_years", f"{spec.name}: {text!r} is not a year or a year range such as 2019-2023", spec.name)
             return None
         start = int(match.group(1))
         end = int(match.group(2)) if match.group(2) else None
@@ -235,13 +279,18 @@ class _Parser:
             return None
         target, kind = match.group(1), match.group(2) or "related"
         if not SLUG_RE.match(target):
-            self.warn("bad_id", f"{spec.name}: {target!r} is not a case id (a slug such as 'camden-procurement')",
-                      spec.name)
+            self.warn(
+                "bad_id", f"{spec.name}: {target!r} is not a case id (a slug such as 'camden-procurement')", spec.name
+            )
             return None
         relations = self.vocab["relation"]
         if kind not in relations:
-            self.warn("unknown_term", f"{spec.name}: {kind!r} is not a known relation"
-                      f"{suggest(kind, list(relations))} (known: {', '.join(relations)})", spec.name)
+            self.warn(
+                "unknown_term",
+                f"{spec.name}: {kind!r} is not a known relation"
+                f"{suggest(kind, list(relations))} (known: {', '.join(relations)})",
+                spec.name,
+            )
             kind = "related"
         return Relation(target, kind)
 
@@ -259,46 +308,62 @@ def parse_case(
     """
     parser = _Parser(vocab, summary_max_length)
     if not SLUG_RE.match(case_id):
-        parser.warn("bad_id", f"case id {case_id!r} is not a slug (lower-case letters, digits and hyphens, "
-                    f"e.g. {re.sub(r'[^a-z0-9]+', '-', case_id.lower()).strip('-')!r})", None)
+        parser.warn(
+            "bad_id",
+            f"case id {case_id!r} is not a slug (lower-case letters, digits and hyphens, "
+            f"e.g. {re.sub(r'[^a-z0-9]+', '-', case_id.lower()).strip('-')!r})",
+            None,
+        )
         return None, parser.problems
 
     for name in raw:
         if name not in FIELDS_BY_NAME:
-            parser.warn("unknown_field", f"unknown field {name!r}{suggest(name, list(FIELDS_BY_NAME))} "
-                        f"(its value is ignored)", name)
+            parser.warn(
+                "unknown_field",
+                f"unknown field {name!r}{suggest(name, list(FIELDS_BY_NAME))} (its value is ignored)",
+                name,
+            )
 
     values: dict[str, object] = {}
     for spec in FIELDS:
         text = (raw.get(spec.name) or "").strip()
         if not text:
             if spec.required:
-                parser.warn("missing_field", f"case {case_id!r} is missing required field {spec.name!r}",
-                            spec.name if spec.name in raw else None)
+                parser.warn(
+                    "missing_field",
+                    f"case {case_id!r} is missing required field {spec.name!r}",
+                    spec.name if spec.name in raw else None,
+                )
             continue
         values[spec.name] = _parse_value(parser, spec, text)
 
     summary = str(values.get("summary", ""))
     if len(summary) > summary_max_length:
-        parser.warn("summary_too_long", f"summary: {len(summary)} characters, more than the "
-                    f"{summary_max_length} allowed", "summary")
+        parser.warn(
+            "summary_too_long",
+            f"summary: {len(summary)} characters, more than the {summary_max_length} allowed",
+            "summary",
+        )
+
+    def items(name: str) -> tuple[Any, ...]:
+        return tuple(cast("list[Any]", values.get(name, [])))
 
     case = Case(
         id=case_id,
         title=str(values.get("title") or case_id),
         summary=summary,
         place=str(values.get("place", "")),
-        countries=tuple(values.get("country", ())),  # type: ignore[call-overload]
+        countries=items("country"),
         level=str(values.get("level") or ""),
-        organisations=tuple(values.get("organisations", ())),  # type: ignore[call-overload]
-        years=values.get("years"),  # type: ignore[arg-type]
+        organisations=items("organisations"),
+        years=cast("YearRange | None", values.get("years")),
         status=str(values.get("status") or ""),
-        pillars=tuple(values.get("pillars", ())),  # type: ignore[call-overload]
-        instruments=tuple(values.get("instruments", ())),  # type: ignore[call-overload]
-        themes=tuple(values.get("themes", ())),  # type: ignore[call-overload]
-        related=tuple(values.get("related", ())),  # type: ignore[call-overload]
-        resources=tuple(values.get("resources", ())),  # type: ignore[call-overload]
-        last_reviewed=values.get("last-reviewed"),  # type: ignore[arg-type]
+        pillars=items("pillars"),
+        instruments=items("instruments"),
+        themes=items("themes"),
+        related=items("related"),
+        resources=items("resources"),
+        last_reviewed=cast("dt.date | None", values.get("last-reviewed")),
     )
     return case, parser.problems
 

@@ -29,11 +29,11 @@ class FillListings(SphinxPostTransform):
                 node.replace_self(case_table(domain, docname, entries, node["columns"]))
             else:
                 node.replace_self(case_list(domain, docname, entries))
-        for node in list(self.document.findall(casebook_index)):
-            node.replace_self(term_index(domain, docname, node["taxonomy"]))
-        for node in list(self.document.findall(casebook_related)):
-            field = related_field(domain, docname, node["case_id"])
+        for index in list(self.document.findall(casebook_index)):
+            index.replace_self(term_index(domain, docname, index["taxonomy"]))
+        for related in list(self.document.findall(casebook_related)):
+            field = related_field(domain, docname, related["case_id"])
             if field is None:
-                node.parent.remove(node)
+                related.parent.remove(related)
             else:
-                node.replace_self(field)
+                related.replace_self(field)

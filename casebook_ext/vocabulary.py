@@ -30,9 +30,17 @@ def _terms(*rows: tuple[str, str, str] | tuple[str, str, str, str]) -> dict[str,
 
 PILLARS = _terms(
     ("routes", "Routes", "Setting a direction for change that stimulates bottom-up experimentation towards a goal."),
-    ("organisations", "Organisations", "Building explorative public organisations that embrace uncertainty and learn by doing."),
+    (
+        "organisations",
+        "Organisations",
+        "Building explorative public organisations that embrace uncertainty and learn by doing.",
+    ),
     ("assessment", "Assessment", "Evaluating market shaping dynamically, beyond static cost-benefit analysis."),
-    ("risks-rewards", "Risks and rewards", "Forming new relationships between value creators that share both risks and rewards."),
+    (
+        "risks-rewards",
+        "Risks and rewards",
+        "Forming new relationships between value creators that share both risks and rewards.",
+    ),
 )
 
 LEVELS = _terms(
@@ -57,18 +65,34 @@ STATUSES = _terms(
 
 INSTRUMENTS = _terms(
     ("public-procurement", "Public procurement", "Buying with a purpose: procurement used to shape markets."),
-    ("challenge-prizes", "Challenge prizes and competitions", "Prizes and competitions that pull solutions towards a goal."),
+    (
+        "challenge-prizes",
+        "Challenge prizes and competitions",
+        "Prizes and competitions that pull solutions towards a goal.",
+    ),
     ("grants", "Grants and subsidies", "Direct public funding of projects and organisations."),
     ("public-investment", "Public investment and finance", "Loans, equity, funds and other patient public finance."),
     ("conditionalities", "Conditionalities", "Conditions attached to public support so that rewards are shared."),
     ("regulation", "Regulation and standards", "Rules and standards that set direction for markets."),
-    ("public-private-partnership", "Public-private partnership", "Co-shaping partnerships between public and private actors."),
+    (
+        "public-private-partnership",
+        "Public-private partnership",
+        "Co-shaping partnerships between public and private actors.",
+    ),
     ("public-enterprise", "Public enterprise", "Services run by publicly owned organisations."),
     ("mission-governance", "Mission governance", "Teams, boards and communities set up to steer a mission."),
     ("portfolio-approach", "Portfolio approach", "Managing a portfolio of interventions rather than single projects."),
-    ("monitoring-evaluation-learning", "Monitoring, evaluation and learning", "Ways to monitor, evaluate and learn from missions."),
+    (
+        "monitoring-evaluation-learning",
+        "Monitoring, evaluation and learning",
+        "Ways to monitor, evaluate and learn from missions.",
+    ),
     ("citizen-participation", "Citizen participation", "Involving citizens in setting and delivering missions."),
-    ("digital-public-infrastructure", "Digital public infrastructure", "Shared digital systems such as identity, payments and data exchange."),
+    (
+        "digital-public-infrastructure",
+        "Digital public infrastructure",
+        "Shared digital systems such as identity, payments and data exchange.",
+    ),
     ("data-governance", "Data governance", "Rules and institutions for the use and ownership of data."),
     ("capability-building", "Capability building", "Skills, roles and capabilities inside the public sector."),
 )

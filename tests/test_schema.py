@@ -14,8 +14,14 @@ from casebook_ext.vocabulary import Vocabularies
 
 VOCAB = Vocabularies.build()
 GOOD = {
-    "title": "A case", "summary": "Short.", "country": "GB", "level": "local", "status": "exploring",
-    "pillars": "routes", "resources": "key1", "last-reviewed": "2026-11-29",
+    "title": "A case",
+    "summary": "Short.",
+    "country": "GB",
+    "level": "local",
+    "status": "exploring",
+    "pillars": "routes",
+    "resources": "key1",
+    "last-reviewed": "2026-11-29",
 }
 
 
@@ -27,9 +33,17 @@ def problems(**changes: str | None) -> list[tuple[str, str, str | None]]:
 
 
 def test_a_complete_case_parses_into_typed_fields() -> None:
-    case, found = parse_case("a-case", {**GOOD, "years": "2019-2023", "related": "other (inspired-by), third",
-                                        "organisations": "Dept of Trade, Industry and Competition; Council",
-                                        "country": "gb, ES"}, VOCAB)
+    case, found = parse_case(
+        "a-case",
+        {
+            **GOOD,
+            "years": "2019-2023",
+            "related": "other (inspired-by), third",
+            "organisations": "Dept of Trade, Industry and Competition; Council",
+            "country": "gb, ES",
+        },
+        VOCAB,
+    )
     assert found == []
     assert case is not None
     assert case.years == YearRange(2019, 2023)
@@ -39,23 +53,26 @@ def test_a_complete_case_parses_into_typed_fields() -> None:
     assert case.last_reviewed == dt.date(2026, 11, 29)
 
 
-@pytest.mark.parametrize(("changes", "subtype", "needle"), [
-    ({"title": None}, "missing_field", "'title'"),
-    ({"colour": "blue"}, "unknown_field", "colour"),
-    ({"pilars": "routes"}, "unknown_field", "did you mean 'pillars'"),
-    ({"pillars": "asessment"}, "unknown_term", "did you mean 'assessment'"),
-    ({"status": "implemented"}, "unknown_term", "did you mean 'implementing'"),
-    ({"country": "UK"}, "bad_country", "not an ISO 3166-1"),
-    ({"country": "Spain"}, "bad_country", "did you mean 'ES'"),
-    ({"last-reviewed": "29/11/2026"}, "bad_date", "YYYY-MM-DD"),
-    ({"last-reviewed": "2026-02-30"}, "bad_date", "2026-02-30"),
-    ({"years": "2023-2019"}, "bad_years", "ends before it starts"),
-    ({"years": "since 2019"}, "bad_years", "not a year"),
-    ({"summary": "x" * 281}, "summary_too_long", "281 characters"),
-    ({"related": "Not A Slug"}, "bad_value", "Not A Slug"),
-    ({"related": "other (inspired)"}, "unknown_term", "did you mean 'inspired-by'"),
-    ({"pillars": "routes,,assessment"}, "bad_value", "empty item"),
-])
+@pytest.mark.parametrize(
+    ("changes", "subtype", "needle"),
+    [
+        ({"title": None}, "missing_field", "'title'"),
+        ({"colour": "blue"}, "unknown_field", "colour"),
+        ({"pilars": "routes"}, "unknown_field", "did you mean 'pillars'"),
+        ({"pillars": "asessment"}, "unknown_term", "did you mean 'assessment'"),
+        ({"status": "implemented"}, "unknown_term", "did you mean 'implementing'"),
+        ({"country": "UK"}, "bad_country", "not an ISO 3166-1"),
+        ({"country": "Spain"}, "bad_country", "did you mean 'ES'"),
+        ({"last-reviewed": "29/11/2026"}, "bad_date", "YYYY-MM-DD"),
+        ({"last-reviewed": "2026-02-30"}, "bad_date", "2026-02-30"),
+        ({"years": "2023-2019"}, "bad_years", "ends before it starts"),
+        ({"years": "since 2019"}, "bad_years", "not a year"),
+        ({"summary": "x" * 281}, "summary_too_long", "281 characters"),
+        ({"related": "Not A Slug"}, "bad_value", "Not A Slug"),
+        ({"related": "other (inspired)"}, "unknown_term", "did you mean 'inspired-by'"),
+        ({"pillars": "routes,,assessment"}, "bad_value", "empty item"),
+    ],
+)
 def test_each_mistake_has_its_own_subtype_and_a_helpful_message(changes, subtype, needle) -> None:
     found = problems(**changes)
     assert [s for s, _, _ in found] == [subtype], found
@@ -89,8 +106,12 @@ def test_json_schema_follows_the_fields_and_vocabularies() -> None:
     schema = case_json_schema(Vocabularies.build({"theme": {"water": "Water"}}))
     assert set(schema["properties"]) == {"id", *(f.name for f in FIELDS)}
     assert set(schema["required"]) == {"id", *(f.name for f in FIELDS if f.required)}
-    assert schema["properties"]["pillars"]["items"]["enum"] == ["routes", "organisations", "assessment",
-                                                                "risks-rewards"]
+    assert schema["properties"]["pillars"]["items"]["enum"] == [
+        "routes",
+        "organisations",
+        "assessment",
+        "risks-rewards",
+    ]
     assert "water" in schema["properties"]["themes"]["items"]["enum"]
     assert schema["properties"]["summary"]["maxLength"] == 280
 
@@ -102,8 +123,12 @@ def test_queries_filter_on_all_fields_and_sort_missing_values_last() -> None:
             raw["years"] = years
         return parse_case(case_id, raw, VOCAB)[0]
 
-    cases = [case("a", "2019-2020", "GB", "assessment"), case("b", "2021-2022", "GB", "routes, assessment"),
-             case("c", None, "GB", "assessment"), case("d", "2022", "ES", "assessment")]
+    cases = [
+        case("a", "2019-2020", "GB", "assessment"),
+        case("b", "2021-2022", "GB", "routes, assessment"),
+        case("c", None, "GB", "assessment"),
+        case("d", "2022", "ES", "assessment"),
+    ]
     query = Query((("pillar", ("assessment",)), ("country", ("GB",))), sort="-year")
     assert [c.id for c in query.run(cases)] == ["b", "a", "c"]
     assert [c.id for c in Query(sort="year").run(cases)] == ["a", "b", "d", "c"]

@@ -1,0 +1,86 @@
+"""The casebook's own docs are the extension's largest test: they build strictly and stay honest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from casebook_ext.config import CONFIG_FIELDS
+from casebook_ext.problems import SUBTYPES
+from casebook_ext.schema import FIELDS
+
+DOCS = Path(__file__).parent.parent / "docs"
+FIRST_CASES = ("camden-mission-led-procurement", "valencia-public-mission-community", "gla-mission-evaluation-cycles")
+
+
+@pytest.fixture(scope="module")
+def built(make_app_module, tmp_path_factory) -> Path:
+    app = make_app_module(
+        "html",
+        srcdir=DOCS,
+        builddir=tmp_path_factory.mktemp("docs"),
+        confoverrides={"nitpicky": True},
+        warningiserror=True,
+    )
+    app.build()
+    assert app.warning.getvalue() == "", app.warning.getvalue()
+    assert app.statuscode == 0
+    return Path(app.outdir)
+
+
+@pytest.fixture(scope="module")
+def make_app_module(request):
+    from sphinx.testing.util import SphinxTestApp
+
+    apps: list[SphinxTestApp] = []
+
+    def make(*args, **kwargs) -> SphinxTestApp:
+        app = SphinxTestApp(*args, **kwargs)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.cleanup()
+
+
+def test_the_first_cases_have_a_facts_panel_and_cite_the_round_up_report(built: Path) -> None:
+    for case_id in FIRST_CASES:
+        html = (built / "cases" / f"{case_id}.html").read_text(encoding="utf8")
+        assert f'id="casebook-case-{case_id}"' in html
+        assert "casebook-facts" in html
+        # Every case's resources include the round-up report, linked to the bibliography.
+        assert re.search(
+            r'href="\.\./references\.html#[^"]+"[^>]*title="UCL Institute for Innovation and '
+            r"Public Purpose\. 2023 MOIN Gathering",
+            html,
+        ), case_id
+
+
+def test_the_case_table_and_browse_pages_list_every_case(built: Path) -> None:
+    table = (built / "cases" / "index.html").read_text(encoding="utf8")
+    pillars = (built / "browse" / "pillars.html").read_text(encoding="utf8")
+    for case_id in FIRST_CASES:
+        assert f"{case_id}.html#casebook-case-{case_id}" in table
+        assert f"casebook-case-{case_id}" in pillars
+
+
+def test_the_reference_page_is_generated_from_the_code(built: Path) -> None:
+    html = (built / "reference.html").read_text(encoding="utf8")
+    for spec in FIELDS:
+        assert f'<span class="pre">{spec.name}</span>' in html, spec.name
+    for subtype in SUBTYPES:
+        assert f"casebook.{subtype}" in html, subtype
+    for field in CONFIG_FIELDS:
+        assert f"casebook_{field.name}" in html
+    assert "risks-rewards" in html and "public-procurement" in html
+
+
+def test_the_landing_page_reaches_every_case(built: Path) -> None:
+    index = (built / "index.html").read_text(encoding="utf8")
+    assert 'href="cases/index.html"' in index
+    table = (built / "cases" / "index.html").read_text(encoding="utf8")
+    for case_id in FIRST_CASES:
+        assert f'href="{case_id}.html' in table
