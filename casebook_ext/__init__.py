@@ -28,14 +28,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-list", directives.CaseListDirective)
     app.add_directive("case-table", directives.CaseTableDirective)
     app.add_directive("case-index", directives.CaseIndexDirective)
+    app.add_directive("resource-guide", directives.ResourceGuideDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
-    for name in ("case", *TAXONOMY_LABELS):
+    for name in ("case", "resource", *TAXONOMY_LABELS):
         app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
     app.add_post_transform(FillListings)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
-    app.connect("builder-inited", output.add_static_files)
-    app.connect("build-finished", output.write_schema)
+    app.add_css_file("casebook.css")
+    app.connect("build-finished", output.write_assets)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
     return {
         "version": __version__,

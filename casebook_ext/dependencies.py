@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
+from casebook_ext.bibliography import bibliography_pages, page_citations, resources
 from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.guide import check as check_resources
+from casebook_ext.guide import citers
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import Query
 
@@ -45,7 +48,29 @@ def page_digest(domain: CasebookDomain, docname: str) -> str:
             parts.append((other.docname, other.case.title, other.case.related) if other else None)
     for reftype, target in sorted(data["refs"].get(docname, ())):
         parts.append((reftype, target, domain._resolve(reftype, target)))
+    parts.append(_bibliography_state(domain, docname))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _bibliography_state(domain: CasebookDomain, docname: str) -> object:
+    """What the page shows of the bibliography: its resources' entries and who cites them."""
+    env = domain.env
+    known = resources(env)
+    shown: set[str] = set(page_citations(env).get(docname, ()))
+    for entry in domain.data["cases"].get(docname, ()):
+        shown.update(entry.case.resources)
+    state: list[object] = []
+    guides = set(domain.data["guides"].get(docname, ()))
+    if guides or docname in bibliography_pages(env):
+        # A guide or a bibliography shows many entries and who cites them.
+        everything = bool(guides - {"needs-link"}) or docname in bibliography_pages(env)
+        listed = set(known) if everything else {k for k, r in known.items() if not r.link}
+        who = citers(env, domain)
+        shown.update(listed)
+        state.append(sorted((k, [c.case.id for c in v.cases], v.pages) for k, v in who.items() if k in listed))
+        state.append(domain.index.hosts.get("resource"))
+    state.append([(key, known[key].fingerprint if key in known else None) for key in sorted(shown)])
+    return state
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
@@ -53,6 +78,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
     domain = get_domain(env)
     data = domain.data
     pages = set(data["listings"]) | set(data["indexes"]) | set(data["cases"]) | set(data["refs"])
+    pages |= set(data["guides"]) | set(page_citations(env)) | bibliography_pages(env)
     for docname in sorted(pages):
         digest = page_digest(domain, docname)
         if data["digests"].get(docname) != digest:
@@ -64,6 +90,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: problems only visible with every case read (ids, related cases)."""
     domain = get_domain(env)
     index = domain.index
+    check_resources(env, domain)
     for entry, first in index.duplicates:
         logger.warning(
             "duplicate case id %r (first declared in %s, line %s)",

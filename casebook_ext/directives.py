@@ -11,7 +11,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from casebook_ext.domain import CaseEntry, Listing, case_anchor, get_domain
-from casebook_ext.nodes import casebook_index, casebook_listing
+from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
@@ -82,9 +82,8 @@ class CaseDirective(_CasebookDirective):
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
 
-        from casebook_ext.bibliography import resource_nodes
-
-        panel = facts_panel(case, self.env.docname, domain.vocabularies, resource_nodes(self, case.resources))
+        self._check_resources(case.resources)
+        panel = facts_panel(case, self.env.docname, domain.vocabularies)
         if self.content:
             self.warn(
                 "case_content",
@@ -94,6 +93,20 @@ class CaseDirective(_CasebookDirective):
             )
             panel += self.parse_content_to_nodes()
         return [target, panel]
+
+    def _check_resources(self, keys: tuple[str, ...]) -> None:
+        from casebook_ext.bibliography import bib_data
+
+        data = bib_data(self.env)
+        if data is None:
+            return
+        for key in keys:
+            if key not in data.entries:
+                self.warn(
+                    "unknown_resource",
+                    f"resources: {key!r} is not in the bibliography{suggest(key, list(data.entries))}",
+                    self.option_line("resources"),
+                )
 
 
 def _query_from_options(directive: _CasebookDirective, options: dict[str, str | None]) -> Query:
@@ -210,5 +223,29 @@ class CaseIndexDirective(_CasebookDirective):
             return []
         get_domain(self.env).note_index(self.env.docname, taxonomy)
         node = casebook_index(taxonomy=taxonomy)
+        self.set_source_info(node)
+        return [node]
+
+
+class ResourceGuideDirective(_CasebookDirective):
+    """All resources grouped by ``kind`` (the anchored, citable view) or by ROAR ``pillar``."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "group-by": directives.unchanged,
+        "needs-link": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        group_by = (self.options.get("group-by") or "kind").strip()
+        if group_by not in ("kind", "pillar"):
+            self.warn(
+                "bad_filter",
+                f"group-by: {group_by!r} is not 'kind' or 'pillar'",
+                self.option_line("group-by"),
+            )
+            group_by = "kind"
+        needs_link = "needs-link" in self.options
+        get_domain(self.env).note_guide(self.env.docname, group_by if not needs_link else "needs-link")
+        node = casebook_guide(group_by=group_by, needs_link=needs_link)
         self.set_source_info(node)
         return [node]

@@ -87,6 +87,7 @@ class CasebookDomain(Domain):
     label = "Casebook"
     object_types = {
         "case": ObjType("case", "case"),
+        "resource": ObjType("resource", "resource"),
         **{tax: ObjType(label.lower(), tax) for tax, label in TAXONOMY_LABELS.items()},
     }
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
@@ -94,6 +95,7 @@ class CasebookDomain(Domain):
         "listings": {},  # docname -> list[Listing]
         "indexes": {},  # docname -> list[str] (taxonomies whose term index the page holds)
         "refs": {},  # docname -> set[tuple[str, str]] ((reftype, target) of roles used)
+        "guides": {},  # docname -> list[str] (group-by of each resource guide on the page)
         "digests": {},  # docname -> str (what the page's late-filled parts showed when last written)
     }
     data_version = 1
@@ -114,6 +116,10 @@ class CasebookDomain(Domain):
 
     def note_index(self, docname: str, taxonomy: str) -> None:
         self.data["indexes"].setdefault(docname, []).append(taxonomy)
+        self._cache = None
+
+    def note_guide(self, docname: str, group_by: str) -> None:
+        self.data["guides"].setdefault(docname, []).append(group_by)
         self._cache = None
 
     def note_ref(self, docname: str, reftype: str, target: str) -> None:
@@ -156,6 +162,9 @@ class CasebookDomain(Domain):
             for docname in sorted(self.data["indexes"], reverse=True):
                 for taxonomy in self.data["indexes"][docname]:
                     index.hosts[taxonomy] = docname
+            for docname in sorted(self.data["guides"], reverse=True):
+                if "kind" in self.data["guides"][docname]:
+                    index.hosts["resource"] = docname
             self._cache = index
         return self._cache
 
@@ -244,6 +253,8 @@ class CasebookDomain(Domain):
         if typ == "case":
             entry = self.index.by_id.get(target)
             return (entry.docname, entry.anchor, entry.case.title) if entry else None
+        if typ == "resource":
+            return self._resolve_resource(target)
         if typ not in TAXONOMY_LABELS:
             return None
         slug = self.term_slug(typ, target)
@@ -252,10 +263,29 @@ class CasebookDomain(Domain):
             return None
         return host, term_anchor(typ, slug), self.term_label(typ, target)
 
+    def _resolve_resource(self, key: str) -> tuple[str, str, str] | None:
+        from casebook_ext.bibliography import resources
+        from casebook_ext.guide import resource_anchor
+
+        host = self.index.hosts.get("resource")
+        resource = resources(self.env).get(key)
+        if host is None or resource is None:
+            return None
+        return host, resource_anchor(key), resource.title
+
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for entry in self.index.by_id.values():
             yield entry.case.id, entry.case.title, "case", entry.docname, entry.anchor, 1
+        resource_host = self.index.hosts.get("resource")
+        if resource_host is not None:
+            from casebook_ext.bibliography import resources
+            from casebook_ext.guide import resource_anchor
+
+            for key, resource in sorted(resources(self.env).items()):
+                yield key, resource.title, "resource", resource_host, resource_anchor(key), 1
         for taxonomy, host in sorted(self.index.hosts.items()):
+            if taxonomy == "resource":
+                continue
             for slug, label, _ in self.terms(taxonomy):
                 yield slug, label, taxonomy, host, term_anchor(taxonomy, slug), 2
 

@@ -28,7 +28,15 @@ class casebook_related(nodes.General, nodes.Element):  # noqa: N801
     """A case's related cases in both directions (attribute ``case_id``)."""
 
 
-PLACEHOLDERS = (casebook_listing, casebook_index, casebook_related)
+class casebook_resources(nodes.General, nodes.Element):  # noqa: N801
+    """A case's resources as formatted references (attribute ``keys``)."""
+
+
+class casebook_guide(nodes.General, nodes.Element):  # noqa: N801
+    """The resource guide, grouped by ``group_by``; ``needs_link`` keeps entries with no link."""
+
+
+PLACEHOLDERS = (casebook_listing, casebook_index, casebook_related, casebook_resources, casebook_guide)
 
 
 def _skip(self: object, node: Element) -> None:

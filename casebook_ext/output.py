@@ -13,17 +13,17 @@ STATIC = Path(__file__).parent / "static"
 SCHEMA_NAME = "casebook-case.schema.json"
 
 
-def add_static_files(app: Sphinx) -> None:
-    """Ship the panel and listing styles with HTML builds (no CDN: the guide works offline)."""
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
-        app.add_css_file("casebook.css")
+def write_assets(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the stylesheet (no CDN: the guide works offline) and publish the case JSON Schema.
 
-
-def write_schema(app: Sphinx, exception: Exception | None) -> None:
-    """Publish the case JSON Schema beside the HTML, from the schema in force for this site."""
+    Copied after the build rather than added to ``html_static_path``: changing a config
+    value at run time makes Sphinx see a changed configuration on every later build.
+    """
     if exception is not None or app.builder.format != "html":
         return
+    from sphinx.util.fileutil import copy_asset_file
+
+    copy_asset_file(STATIC / "casebook.css", Path(app.outdir) / "_static")
     from casebook_ext.config import from_sphinx
     from casebook_ext.json_schema import case_json_schema
 

@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from casebook_ext.domain import country_name
-from casebook_ext.nodes import casebook_related
+from casebook_ext.nodes import casebook_related, casebook_resources
 from casebook_ext.schema import Case
 from casebook_ext.vocabulary import Vocabularies
 
@@ -50,7 +50,7 @@ def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
     return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=[f"casebook-field-{key}"])
 
 
-def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[nodes.Node]) -> nodes.topic:
+def facts_panel(case: Case, docname: str, vocab: Vocabularies) -> nodes.topic:
     """The panel: title, summary, then one field per filled-in fact, in schema order."""
     panel = nodes.topic(classes=["casebook-facts"])
     panel += nodes.title(case.title, case.title)
@@ -86,10 +86,8 @@ def facts_panel(case: Case, docname: str, vocab: Vocabularies, resources: list[n
     if case.themes:
         fields += _field("Themes", terms("theme", case.themes), "themes")
     fields += casebook_related(case_id=case.id)
-    if resources:
-        body = nodes.paragraph()
-        body.extend(resources)
-        fields += _field("Resources", body, "resources")
+    if case.resources:
+        fields += _field("Resources", casebook_resources(keys=case.resources), "resources")
     if case.last_reviewed:
         fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
     fields += _field("Case id", nodes.paragraph("", "", nodes.literal(case.id, case.id)), "id")

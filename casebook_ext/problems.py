@@ -25,6 +25,10 @@ SUBTYPES: dict[str, str] = {
     "unknown_related": "A related case names an id that no case declares.",
     "case_content": "A case directive has body text; it is kept, but narrative belongs after the panel.",
     "bad_filter": "A listing directive filters or sorts on an unknown field or value.",
+    "unknown_resource": "A case's resources name a BibTeX key that no .bib file defines.",
+    "resource_missing_field": "A resource lacks a field its BibTeX style requires; a bibliography would drop its link.",
+    "resource_no_link": 'A resource has neither a DOI nor a URL: list these to build the "needs a link" queue.',
+    "resource_uncited": "A resource is cited by no case and no page.",
     "no_listing": "A taxonomy term is linked but no page holds a ``case-index`` for its taxonomy.",
 }
 

@@ -7,8 +7,9 @@ from typing import Any
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from casebook_ext.domain import get_domain
+from casebook_ext.guide import guide, resource_list
 from casebook_ext.listings import case_list, case_table, related_field, term_index
-from casebook_ext.nodes import casebook_index, casebook_listing, casebook_related
+from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing, casebook_related, casebook_resources
 
 
 class FillListings(SphinxPostTransform):
@@ -31,6 +32,10 @@ class FillListings(SphinxPostTransform):
                 node.replace_self(case_list(domain, docname, entries))
         for index in list(self.document.findall(casebook_index)):
             index.replace_self(term_index(domain, docname, index["taxonomy"]))
+        for resources in list(self.document.findall(casebook_resources)):
+            resources.replace_self(resource_list(self.env, docname, resources["keys"]))
+        for guide_node in list(self.document.findall(casebook_guide)):
+            guide_node.replace_self(guide(self.env, domain, docname, guide_node["group_by"], guide_node["needs_link"]))
         for related in list(self.document.findall(casebook_related)):
             field = related_field(domain, docname, related["case_id"])
             if field is None:

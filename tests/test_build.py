@@ -32,8 +32,10 @@ def test_html_build_is_clean_and_renders_the_facts_panel(app: SphinxTestApp) -> 
     # Organisation names may contain commas: they are split on semicolons only.
     assert "Dept of Trade, Industry and Competition</span></a>" in alpha
     assert "2021\u20132023" in alpha  # an en dash between the years
-    # Resources are real citations into the bibliography.
-    assert 'href="../references.html#' in alpha
+    # Resources are formatted by the bibliography style, with their links.
+    resources = alpha.split("casebook-field-resources")[2]
+    assert "An example round-up report" in resources
+    assert 'href="https://example.org/report"' in resources
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)

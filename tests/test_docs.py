@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -51,12 +50,8 @@ def test_the_first_cases_have_a_facts_panel_and_cite_the_round_up_report(built: 
         html = (built / "cases" / f"{case_id}.html").read_text(encoding="utf8")
         assert f'id="casebook-case-{case_id}"' in html
         assert "casebook-facts" in html
-        # Every case's resources include the round-up report, linked to the bibliography.
-        assert re.search(
-            r'href="\.\./references\.html#[^"]+"[^>]*title="UCL Institute for Innovation and '
-            r"Public Purpose\. 2023 MOIN Gathering",
-            html,
-        ), case_id
+        # Every case's resources include the round-up report, linked to its resource guide entry.
+        assert 'href="../resources/index.html#casebook-resource-iipp2023moinroundup"' in html, case_id
 
 
 def test_the_case_table_and_browse_pages_list_every_case(built: Path) -> None:
