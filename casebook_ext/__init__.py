@@ -16,8 +16,8 @@ ENV_VERSION = 1
 def setup(app: Sphinx) -> dict[str, Any]:
     from docutils import nodes as docutils_nodes
 
-    from casebook_ext import config, dependencies, directives, navigation, nodes, output, reference, roles
-    from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain
+    from casebook_ext import config, dependencies, directives, navigation, nodes, output, questions, reference, roles
+    from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, collect_sections
     from casebook_ext.transforms import FillListings
 
     config.register(app)
@@ -29,9 +29,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-table", directives.CaseTableDirective)
     app.add_directive("case-index", directives.CaseIndexDirective)
     app.add_directive("resource-guide", directives.ResourceGuideDirective)
+    app.add_directive("question", questions.QuestionDirective)
+    app.add_directive("question-index", questions.QuestionIndexDirective)
+    app.add_directive("case-wanted", questions.CaseWantedDirective)
+    app.add_directive("cases-wanted", questions.CasesWantedDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
-    for name in ("case", "resource", *TAXONOMY_LABELS):
+    for name in ("case", "resource", "question", "wanted", *TAXONOMY_LABELS):
         app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
+    app.connect("doctree-read", collect_sections)
     app.add_post_transform(FillListings)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)

@@ -35,7 +35,7 @@ def page_digest(domain: CasebookDomain, docname: str) -> str:
     index = domain.index
     parts: list[object] = [sorted(index.hosts.items())]
     for listing in data["listings"].get(docname, ()):
-        parts.append([(e.docname, e.case) for e in domain.select(listing.query)])
+        parts.append([(e.docname, e.case, e.sections) for e in domain.select(listing.query)])
     for taxonomy in data["indexes"].get(docname, ()):
         parts.append(taxonomy)
         parts.append([(e.docname, e.case) for e in domain.select(Query()) if e.case.values(taxonomy)])
@@ -49,7 +49,31 @@ def page_digest(domain: CasebookDomain, docname: str) -> str:
     for reftype, target in sorted(data["refs"].get(docname, ())):
         parts.append((reftype, target, domain._resolve(reftype, target)))
     parts.append(_bibliography_state(domain, docname))
+    parts.append(_questions_state(domain, docname))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _questions_state(domain: CasebookDomain, docname: str) -> object:
+    """What the page shows of questions and wanted cases."""
+    from casebook_ext.questions import all_questions, all_wanted
+
+    index = domain.index
+    guides = set(domain.data["guides"].get(docname, ()))
+    state: list[object] = []
+    if "questions" in guides:
+        state.append(all_questions(domain))
+        state.append(
+            sorted((i, index.by_id[i].case.title) for q in all_questions(domain) for i in q.cases if i in index.by_id)
+        )
+    if "wanted" in guides:
+        state.append(all_wanted(domain))
+        state.append(sorted(index.by_id))
+    for entry in domain.data["cases"].get(docname, ()):
+        state.append([q for q in all_questions(domain) if entry.case.id in q.cases])
+    for reftype, target in sorted(domain.data["refs"].get(docname, ())):
+        if reftype in ("question", "wanted"):
+            state.append(domain._resolve(reftype, target))
+    return state
 
 
 def _bibliography_state(domain: CasebookDomain, docname: str) -> object:
@@ -60,7 +84,7 @@ def _bibliography_state(domain: CasebookDomain, docname: str) -> object:
     for entry in domain.data["cases"].get(docname, ()):
         shown.update(entry.case.resources)
     state: list[object] = []
-    guides = set(domain.data["guides"].get(docname, ()))
+    guides = set(domain.data["guides"].get(docname, ())) & {"kind", "pillar", "needs-link"}
     if guides or docname in bibliography_pages(env):
         # A guide or a bibliography shows many entries and who cites them.
         everything = bool(guides - {"needs-link"}) or docname in bibliography_pages(env)
@@ -101,6 +125,30 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
             subtype="duplicate_id",
             location=(entry.docname, entry.lineno),
         )
+    for item, first in index.duplicate_entries:
+        logger.warning(
+            "duplicate id %r (first declared in %s, line %s)",
+            item.id,
+            env.doc2path(first.docname),
+            first.lineno,
+            type=WARNING_TYPE,
+            subtype="duplicate_id",
+            location=(item.docname, item.lineno),
+        )
+    for question in index.questions.values():
+        for case_id in question.cases:
+            if case_id not in index.by_id:
+                from casebook_ext.schema import suggest
+
+                logger.warning(
+                    "question %r names case %r, which does not exist%s",
+                    question.id,
+                    case_id,
+                    suggest(case_id, list(index.by_id)),
+                    type=WARNING_TYPE,
+                    subtype="unknown_case",
+                    location=(question.docname, question.lineno),
+                )
     for entry in index.by_id.values():
         for relation in entry.case.related:
             if relation.target not in index.by_id:

@@ -49,6 +49,8 @@ class CaseEntry:
     lineno: int
     anchor: str
     field_lines: tuple[tuple[str, int], ...] = ()
+    #: Titles of the page's second-level sections, for the completeness indicator.
+    sections: tuple[str, ...] = ()
 
     def line_of(self, name: str) -> int:
         return dict(self.field_lines).get(name, self.lineno)
@@ -70,6 +72,9 @@ class _Index:
     incoming: dict[str, list[tuple[CaseEntry, str]]] = field(default_factory=lambda: defaultdict(list))
     used_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     hosts: dict[str, str] = field(default_factory=dict)
+    questions: dict[str, Any] = field(default_factory=dict)  # id -> QuestionEntry
+    wanted: dict[str, Any] = field(default_factory=dict)  # id -> WantedEntry
+    duplicate_entries: list[tuple[Any, Any]] = field(default_factory=list)  # (later, first) questions/wanted
 
 
 def term_anchor(taxonomy: str, slug: str) -> str:
@@ -88,6 +93,8 @@ class CasebookDomain(Domain):
     object_types = {
         "case": ObjType("case", "case"),
         "resource": ObjType("resource", "resource"),
+        "question": ObjType("question", "question"),
+        "wanted": ObjType("wanted case", "wanted"),
         **{tax: ObjType(label.lower(), tax) for tax, label in TAXONOMY_LABELS.items()},
     }
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
@@ -95,7 +102,9 @@ class CasebookDomain(Domain):
         "listings": {},  # docname -> list[Listing]
         "indexes": {},  # docname -> list[str] (taxonomies whose term index the page holds)
         "refs": {},  # docname -> set[tuple[str, str]] ((reftype, target) of roles used)
-        "guides": {},  # docname -> list[str] (group-by of each resource guide on the page)
+        "guides": {},  # docname -> list[str] (resource guides, question and wanted indexes on the page)
+        "questions": {},  # docname -> list[QuestionEntry]
+        "wanted": {},  # docname -> list[WantedEntry]
         "digests": {},  # docname -> str (what the page's late-filled parts showed when last written)
     }
     data_version = 1
@@ -121,6 +130,13 @@ class CasebookDomain(Domain):
     def note_guide(self, docname: str, group_by: str) -> None:
         self.data["guides"].setdefault(docname, []).append(group_by)
         self._cache = None
+
+    def note_sections(self, docname: str, titles: tuple[str, ...]) -> None:
+        from dataclasses import replace
+
+        if docname in self.data["cases"]:
+            self.data["cases"][docname] = [replace(e, sections=titles) for e in self.data["cases"][docname]]
+            self._cache = None
 
     def note_ref(self, docname: str, reftype: str, target: str) -> None:
         self.data["refs"].setdefault(docname, set()).add((reftype, target))
@@ -162,6 +178,14 @@ class CasebookDomain(Domain):
             for docname in sorted(self.data["indexes"], reverse=True):
                 for taxonomy in self.data["indexes"][docname]:
                     index.hosts[taxonomy] = docname
+            for key in ("questions", "wanted"):
+                seen: dict[str, Any] = getattr(index, key)
+                for docname in sorted(self.data[key]):
+                    for item in self.data[key][docname]:
+                        if item.id in seen:
+                            index.duplicate_entries.append((item, seen[item.id]))
+                        else:
+                            seen[item.id] = item
             for docname in sorted(self.data["guides"], reverse=True):
                 if "kind" in self.data["guides"][docname]:
                     index.hosts["resource"] = docname
@@ -173,7 +197,12 @@ class CasebookDomain(Domain):
 
     def select(self, query: Query) -> list[CaseEntry]:
         by_id = self.index.by_id
-        return [by_id[case.id] for case in query.run(self.cases())]
+        entries = [by_id[case.id] for case in query.run(self.cases())]
+        if query.sort.lstrip("-") == "completeness":  # needs the page's sections, which a Case does not hold
+            from casebook_ext.completeness import score
+
+            entries.sort(key=lambda e: score(e.case, e.sections).percent, reverse=query.sort.startswith("-"))
+        return entries
 
     @property
     def vocabularies(self) -> Vocabularies:
@@ -255,6 +284,9 @@ class CasebookDomain(Domain):
             return (entry.docname, entry.anchor, entry.case.title) if entry else None
         if typ == "resource":
             return self._resolve_resource(target)
+        if typ in ("question", "wanted"):
+            item = (self.index.questions if typ == "question" else self.index.wanted).get(target)
+            return (item.docname, item.anchor, item.text if typ == "question" else item.title) if item else None
         if typ not in TAXONOMY_LABELS:
             return None
         slug = self.term_slug(typ, target)
@@ -276,6 +308,10 @@ class CasebookDomain(Domain):
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for entry in self.index.by_id.values():
             yield entry.case.id, entry.case.title, "case", entry.docname, entry.anchor, 1
+        for question in self.index.questions.values():
+            yield question.id, question.text, "question", question.docname, question.anchor, 1
+        for wanted in self.index.wanted.values():
+            yield wanted.id, wanted.title, "wanted", wanted.docname, wanted.anchor, 1
         resource_host = self.index.hosts.get("resource")
         if resource_host is not None:
             from casebook_ext.bibliography import resources
@@ -302,3 +338,16 @@ def country_name(code: str) -> str:
 
 def get_domain(env: BuildEnvironment) -> CasebookDomain:
     return cast(CasebookDomain, env.get_domain("casebook"))
+
+
+def collect_sections(app: object, doctree: nodes.document) -> None:
+    """``doctree-read``: note a case page's second-level section titles (known only once it is read)."""
+    env = doctree.settings.env
+    titles = tuple(
+        section[0].astext()
+        for top in doctree.findall(nodes.section)
+        if isinstance(top.parent, nodes.document)
+        for section in top.children
+        if isinstance(section, nodes.section) and section.children
+    )
+    get_domain(env).note_sections(env.docname, titles)

@@ -55,6 +55,10 @@ def _cell(domain: CasebookDomain, docname: str, entry: CaseEntry, column: str) -
         text = case.last_reviewed.isoformat() if case.last_reviewed else ""
     elif column == "organisations":
         text = "; ".join(case.organisations)
+    elif column == "completeness":
+        from casebook_ext.completeness import score
+
+        text = f"{score(case, entry.sections).percent}%"
     else:  # pillars, instruments, themes
         taxonomy = column[:-1]
         text = ", ".join(domain.vocabularies.label(taxonomy, v) for v in case.values(taxonomy))
@@ -139,3 +143,28 @@ def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.f
     return nodes.field(
         "", nodes.field_name(name, name), nodes.field_body("", items), classes=["casebook-field-related"]
     )
+
+
+def completeness_field(domain: CasebookDomain, case_id: str) -> list[nodes.Node]:
+    """ "Completeness: 85% (missing: years; sections: Outcomes)" for the facts panel."""
+    from casebook_ext.completeness import score
+
+    entry = domain.index.by_id.get(case_id)
+    if entry is None:
+        return []
+    result = score(entry.case, entry.sections)
+    text = f"{result.percent}%"
+    missing = []
+    if result.missing_fields:
+        missing.append("fields: " + ", ".join(result.missing_fields))
+    if result.missing_sections:
+        missing.append("sections: " + ", ".join(result.missing_sections))
+    if missing:
+        text += " (missing " + "; ".join(missing) + ")"
+    name = "Completeness"
+    body = nodes.paragraph(text, text)
+    return [
+        nodes.field(
+            "", nodes.field_name(name, name), nodes.field_body("", body), classes=["casebook-field-completeness"]
+        )
+    ]

@@ -36,7 +36,23 @@ class casebook_guide(nodes.General, nodes.Element):  # noqa: N801
     """The resource guide, grouped by ``group_by``; ``needs_link`` keeps entries with no link."""
 
 
-PLACEHOLDERS = (casebook_listing, casebook_index, casebook_related, casebook_resources, casebook_guide)
+class casebook_completeness(nodes.General, nodes.Element):  # noqa: N801
+    """A case's completeness indicator (attribute ``case_id``)."""
+
+
+def _placeholders() -> tuple[type[nodes.Element], ...]:
+    from casebook_ext.questions import casebook_question_index, casebook_wanted_index
+
+    return (
+        casebook_listing,
+        casebook_index,
+        casebook_related,
+        casebook_resources,
+        casebook_guide,
+        casebook_completeness,
+        casebook_question_index,
+        casebook_wanted_index,
+    )
 
 
 def _skip(self: object, node: Element) -> None:
@@ -46,5 +62,5 @@ def _skip(self: object, node: Element) -> None:
 def register(app: Sphinx) -> None:
     """Register the placeholders; should one ever reach a writer, it is skipped, not fatal."""
     visitors = {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
-    for node_class in PLACEHOLDERS:
+    for node_class in _placeholders():
         app.add_node(node_class, **visitors)  # type: ignore[arg-type]

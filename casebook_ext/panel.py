@@ -14,13 +14,18 @@ from docutils import nodes
 from sphinx import addnodes
 
 from casebook_ext.domain import country_name
-from casebook_ext.nodes import casebook_related, casebook_resources
+from casebook_ext.nodes import casebook_completeness, casebook_related, casebook_resources
 from casebook_ext.schema import Case
 from casebook_ext.vocabulary import Vocabularies
 
 
-def term_xref(docname: str, reftype: str, target: str, label: str, optional: bool = True) -> addnodes.pending_xref:
-    """A link to a case or a term's listing; ``optional`` links fall back to plain text."""
+def term_xref(
+    docname: str, reftype: str, target: str, label: str, optional: bool = True, explicit: bool = True
+) -> addnodes.pending_xref:
+    """A link to a case or a term's listing; ``optional`` links fall back to plain text.
+
+    With ``explicit=False`` the link shows the target's own title once resolved.
+    """
     xref = addnodes.pending_xref(
         "",
         nodes.inline(label, label, classes=["casebook-term"]),
@@ -28,7 +33,7 @@ def term_xref(docname: str, reftype: str, target: str, label: str, optional: boo
         reftype=reftype,
         reftarget=target,
         refdoc=docname,
-        refexplicit=True,
+        refexplicit=explicit,
         refwarn=False,
     )
     xref["casebook_optional"] = optional
@@ -91,5 +96,6 @@ def facts_panel(case: Case, docname: str, vocab: Vocabularies) -> nodes.topic:
     if case.last_reviewed:
         fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
     fields += _field("Case id", nodes.paragraph("", "", nodes.literal(case.id, case.id)), "id")
+    fields += casebook_completeness(case_id=case.id)
     panel += fields
     return panel

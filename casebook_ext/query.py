@@ -13,7 +13,7 @@ FILTER_ALIASES: Mapping[str, str] = {
     **{name: name for name in TAXONOMIES},
     **{plural: name for name, plural in TAXONOMIES.items()},
 }
-SORT_KEYS = ("title", "id", "year", "country", "status", "level", "last-reviewed")
+SORT_KEYS = ("title", "id", "year", "country", "status", "level", "last-reviewed", "completeness")
 TABLE_COLUMNS = (
     "title",
     "place",

@@ -8,8 +8,22 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from casebook_ext.domain import get_domain
 from casebook_ext.guide import guide, resource_list
-from casebook_ext.listings import case_list, case_table, related_field, term_index
-from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing, casebook_related, casebook_resources
+from casebook_ext.listings import case_list, case_table, completeness_field, related_field, term_index
+from casebook_ext.nodes import (
+    casebook_completeness,
+    casebook_guide,
+    casebook_index,
+    casebook_listing,
+    casebook_related,
+    casebook_resources,
+)
+from casebook_ext.questions import (
+    casebook_question_index,
+    casebook_wanted_index,
+    question_field,
+    question_index,
+    wanted_index,
+)
 
 
 class FillListings(SphinxPostTransform):
@@ -37,8 +51,14 @@ class FillListings(SphinxPostTransform):
         for guide_node in list(self.document.findall(casebook_guide)):
             guide_node.replace_self(guide(self.env, domain, docname, guide_node["group_by"], guide_node["needs_link"]))
         for related in list(self.document.findall(casebook_related)):
-            field = related_field(domain, docname, related["case_id"])
-            if field is None:
-                related.parent.remove(related)
-            else:
-                related.replace_self(field)
+            fields = [
+                related_field(domain, docname, related["case_id"]),
+                question_field(domain, docname, related["case_id"]),
+            ]
+            related.replace_self([f for f in fields if f is not None])
+        for completeness in list(self.document.findall(casebook_completeness)):
+            completeness.replace_self(completeness_field(domain, completeness["case_id"]))
+        for questions in list(self.document.findall(casebook_question_index)):
+            questions.replace_self(question_index(domain, docname))
+        for wanted in list(self.document.findall(casebook_wanted_index)):
+            wanted.replace_self(wanted_index(domain, docname))

@@ -1,0 +1,297 @@
+"""Open questions and wanted cases: entries that sessions and cases point to and that are listed together.
+
+A ``question`` is declared where it was raised and names the cases that speak to it;
+``question-index`` gathers every question by theme. A ``case-wanted`` records an
+initiative the sources name but do not describe well enough for a case;
+``cases-wanted`` lists those that have not yet become cases. Both listings are
+filled late from the domain, like every other listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from casebook_ext.domain import get_domain
+from casebook_ext.panel import term_xref
+from casebook_ext.schema import suggest
+from casebook_ext.vocabulary import SLUG_RE
+
+if TYPE_CHECKING:
+    from casebook_ext.domain import CasebookDomain
+
+from casebook_ext.directives import _CasebookDirective
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    """An open question, where it was raised, its themes and the cases that speak to it."""
+
+    id: str
+    text: str
+    themes: tuple[str, ...]
+    cases: tuple[str, ...]
+    docname: str
+    lineno: int
+
+    @property
+    def anchor(self) -> str:
+        return f"casebook-question-{self.id}"
+
+
+@dataclass(frozen=True)
+class WantedEntry:
+    """An initiative the sources name but do not yet describe well enough for a case."""
+
+    id: str
+    title: str
+    place: str
+    country: str
+    text: str
+    docname: str
+    lineno: int
+
+    @property
+    def anchor(self) -> str:
+        return f"casebook-wanted-{self.id}"
+
+
+class casebook_question_index(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for every question, grouped by theme."""
+
+
+class casebook_wanted_index(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for every wanted case not yet written."""
+
+
+def _slug_argument(directive: _CasebookDirective, what: str) -> str | None:
+    slug = directive.arguments[0].strip() if directive.arguments else ""
+    if not SLUG_RE.match(slug):
+        directive.warn("bad_id", f"{what} id {slug!r} is not a slug (lower-case letters, digits and hyphens)")
+        return None
+    return slug
+
+
+def _list_option(directive: _CasebookDirective, name: str) -> tuple[str, ...]:
+    text = directive.options.get(name) or ""
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+class QuestionDirective(_CasebookDirective):
+    """Declare an open question; its body is the question, its options its themes and cases."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "themes": directives.unchanged,
+        "cases": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        question_id = _slug_argument(self, "question")
+        body = self.parse_content_to_nodes()
+        if not self.content:
+            self.warn("missing_field", "question has no text: write the question as the directive's body")
+        if question_id is None:
+            return body
+        domain = get_domain(self.env)
+        themes = []
+        vocabulary = domain.vocabularies["theme"]
+        for theme in _list_option(self, "themes"):
+            if theme in vocabulary:
+                themes.append(theme)
+            else:
+                self.warn(
+                    "unknown_term",
+                    f"themes: {theme!r} is not a known theme{suggest(theme, list(vocabulary))}",
+                    self.option_line("themes"),
+                )
+        cases = _list_option(self, "cases")
+        text = " ".join(" ".join(n.astext() for n in body).split())
+        entry = QuestionEntry(question_id, text, tuple(themes), cases, self.env.docname, self.lineno)
+        domain.data["questions"].setdefault(self.env.docname, []).append(entry)
+        for case_id in cases:
+            domain.note_ref(self.env.docname, "case", case_id)
+
+        box = nodes.container(classes=["casebook-question"])
+        box += nodes.target("", "", ids=[entry.anchor])  # a target, so LaTeX gets a label too
+        label = nodes.paragraph(classes=["casebook-question-label"])
+        label += nodes.strong("Open question", "Open question")
+        box += label
+        box.extend(body)
+        if cases:
+            para = nodes.paragraph(classes=["casebook-question-cases"])
+            para += nodes.Text("Cases that speak to it: ")
+            for i, case_id in enumerate(cases):
+                if i:
+                    para += nodes.Text("; ")
+                para += term_xref(self.env.docname, "case", case_id, case_id, explicit=False)
+            box += para
+        return [box]
+
+
+class QuestionIndexDirective(_CasebookDirective):
+    """Every question of the casebook, grouped by theme."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_guide(self.env.docname, "questions")
+        node = casebook_question_index()
+        self.set_source_info(node)
+        return [node]
+
+
+class CaseWantedDirective(_CasebookDirective):
+    """Record a case the casebook would like to have; its body says what the sources give."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        "title": directives.unchanged,
+        "place": directives.unchanged,
+        "country": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        wanted_id = _slug_argument(self, "wanted case")
+        body = self.parse_content_to_nodes()
+        title = (self.options.get("title") or "").strip()
+        if not title:
+            self.warn("missing_field", "case-wanted needs a :title:")
+            title = wanted_id or "Untitled"
+        if wanted_id is None:
+            return body
+        text = " ".join(" ".join(n.astext() for n in body).split())
+        entry = WantedEntry(
+            wanted_id,
+            title,
+            (self.options.get("place") or "").strip(),
+            (self.options.get("country") or "").strip().upper(),
+            text,
+            self.env.docname,
+            self.lineno,
+        )
+        get_domain(self.env).data["wanted"].setdefault(self.env.docname, []).append(entry)
+        box = nodes.container(classes=["casebook-wanted"])
+        box += nodes.target("", "", ids=[entry.anchor])
+        head = nodes.paragraph()
+        head += nodes.strong("Case wanted: ", "Case wanted: ")
+        head += nodes.Text(title)
+        box += head
+        box.extend(body)
+        return [box]
+
+
+class CasesWantedDirective(_CasebookDirective):
+    """Every wanted case declared anywhere that has not yet become a case."""
+
+    def run(self) -> list[nodes.Node]:
+        get_domain(self.env).note_guide(self.env.docname, "wanted")
+        node = casebook_wanted_index()
+        self.set_source_info(node)
+        return [node]
+
+
+def all_questions(domain: CasebookDomain) -> list[QuestionEntry]:
+    return [q for docname in sorted(domain.data["questions"]) for q in domain.data["questions"][docname]]
+
+
+def all_wanted(domain: CasebookDomain) -> list[WantedEntry]:
+    return [w for docname in sorted(domain.data["wanted"]) for w in domain.data["wanted"][docname]]
+
+
+def _doc_link(docname: str, target: str) -> nodes.Node:
+    from sphinx import addnodes
+
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(target, target),
+        refdomain="std",
+        reftype="doc",
+        reftarget=f"/{target}",
+        refdoc=docname,
+        refexplicit=False,
+        refwarn=True,
+    )
+
+
+def question_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
+    questions = all_questions(domain)
+    headings = {slug: term.label for slug, term in domain.vocabularies["theme"].items()}
+    headings[""] = "Other questions"
+    out: list[nodes.Node] = []
+    for theme, heading in headings.items():
+        members = [q for q in questions if theme in q.themes or (not theme and not q.themes)]
+        if not members:
+            continue
+        block = nodes.container(classes=["casebook-question-group"])
+        title = f"{heading} ({len(members)})"
+        block += nodes.rubric(title, title)
+        items = nodes.bullet_list(classes=["casebook-questions"])
+        for question in members:
+            para = nodes.paragraph()
+            para += term_xref(docname, "question", question.id, question.text, optional=False)
+            para += nodes.Text(" Raised in: ")
+            para += _doc_link(docname, question.docname)
+            para += nodes.Text(".")
+            item = nodes.list_item("", para)
+            if question.cases:
+                cases = nodes.paragraph(classes=["casebook-question-cases"])
+                cases += nodes.Text("Cases that speak to it: ")
+                for i, case_id in enumerate(question.cases):
+                    if i:
+                        cases += nodes.Text("; ")
+                    cases += term_xref(docname, "case", case_id, case_id, explicit=False)
+                item += cases
+            items += item
+        block += items
+        out.append(block)
+    if not out:
+        out.append(nodes.paragraph("No questions yet.", "No questions yet.", classes=["casebook-empty"]))
+    return out
+
+
+def wanted_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
+    from casebook_ext.domain import country_name
+
+    existing = domain.index.by_id
+    wanted = sorted((w for w in all_wanted(domain) if w.id not in existing), key=lambda w: w.title.casefold())
+    if not wanted:
+        return [nodes.paragraph("No cases wanted.", "No cases wanted.", classes=["casebook-empty"])]
+    items = nodes.bullet_list(classes=["casebook-wanted-list"])
+    for entry in wanted:
+        head = nodes.paragraph()
+        head += nodes.strong("", "", term_xref(docname, "wanted", entry.id, entry.title, optional=False))
+        where = ", ".join(x for x in (entry.place, country_name(entry.country) if entry.country else "") if x)
+        if where:
+            head += nodes.Text(f" \u2014 {where}")
+        item = nodes.list_item("", head)
+        if entry.text:
+            item += nodes.paragraph(entry.text, entry.text)
+        mention = nodes.paragraph()
+        mention += nodes.Text("Mentioned in: ")
+        mention += _doc_link(docname, entry.docname)
+        item += mention
+        items += item
+    return [items]
+
+
+def question_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:
+    """The "Open questions" field of a case: questions that name it."""
+    questions = [q for q in all_questions(domain) if case_id in q.cases]
+    if not questions:
+        return None
+    items = nodes.bullet_list(classes=["casebook-related"])
+    for question in questions:
+        items += nodes.list_item(
+            "", nodes.paragraph("", "", term_xref(docname, "question", question.id, question.text))
+        )
+    name = "Open questions"
+    return nodes.field(
+        "", nodes.field_name(name, name), nodes.field_body("", items), classes=["casebook-field-questions"]
+    )
