@@ -18,6 +18,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     from casebook_ext import config, dependencies, directives, navigation, nodes, output, questions, reference, roles
     from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, collect_sections
+    from casebook_ext.latex import PrintCases
     from casebook_ext.transforms import FillListings
 
     config.register(app)
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
     app.connect("doctree-read", collect_sections)
     app.add_post_transform(FillListings)
+    app.add_post_transform(PrintCases)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.add_css_file("casebook.css")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -15,7 +16,7 @@ from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
-from casebook_ext.schema import FIELDS_BY_NAME, MULTIPLE_COUNTRIES, TAXONOMIES, parse_case, suggest
+from casebook_ext.schema import FIELDS_BY_NAME, MULTIPLE_COUNTRIES, TAXONOMIES, Case, parse_case, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class CaseDirective(_CasebookDirective):
         domain.note_case(CaseEntry(case, self.env.docname, self.lineno, anchor, field_lines))
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
+        index = addnodes.index(entries=index_entries(case, anchor))
 
         self._check_resources(case.resources)
         panel = facts_panel(case, self.env.docname, domain.vocabularies)
@@ -92,7 +94,7 @@ class CaseDirective(_CasebookDirective):
                 self.content_offset + 1,
             )
             panel += self.parse_content_to_nodes()
-        return [target, panel]
+        return [index, target, panel]
 
     def _check_resources(self, keys: tuple[str, ...]) -> None:
         from casebook_ext.bibliography import bib_data
@@ -107,6 +109,21 @@ class CaseDirective(_CasebookDirective):
                     f"resources: {key!r} is not in the bibliography{suggest(key, list(data.entries))}",
                     self.option_line("resources"),
                 )
+
+
+def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str | None]]:
+    """General-index entries: the case, and the case under each of its organisations and places."""
+    from casebook_ext.domain import country_name
+
+    def clean(text: str) -> str:
+        return text.replace(";", ",").replace("!", "")  # ";" and "!" would split index levels
+
+    title = clean(case.title)
+    entries: list[tuple[str, str, str, str, str | None]] = [("single", title, anchor, "main", None)]
+    headings = [*case.organisations, case.place, *(country_name(c) for c in case.countries if c != "multiple")]
+    for heading in dict.fromkeys(h for h in headings if h):
+        entries.append(("single", f"{clean(heading)}; {title}", anchor, "", None))
+    return entries
 
 
 def _query_from_options(directive: _CasebookDirective, options: dict[str, str | None]) -> Query:

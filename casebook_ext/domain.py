@@ -192,6 +192,19 @@ class CasebookDomain(Domain):
             self._cache = index
         return self._cache
 
+    def reading_order(self) -> dict[str, int]:
+        """Each page's position when the book is read through its toctrees from the root."""
+        includes = self.env.toctree_includes
+        order: dict[str, int] = {}
+        stack = [self.env.config.root_doc]
+        while stack:
+            docname = stack.pop()
+            if docname in order:
+                continue
+            order[docname] = len(order)
+            stack.extend(reversed(includes.get(docname, [])))
+        return order
+
     def cases(self) -> list[Case]:
         return [entry.case for entry in self.index.by_id.values()]
 

@@ -27,6 +27,7 @@ TABLE_COLUMNS = (
     "organisations",
     "last-reviewed",
     "summary",
+    "completeness",
 )
 DEFAULT_COLUMNS = ("title", "place", "country", "level", "status", "pillars")
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 
 from casebook_ext.domain import get_domain
 from casebook_ext.panel import term_xref
@@ -76,6 +77,21 @@ def _slug_argument(directive: _CasebookDirective, what: str) -> str | None:
     return slug
 
 
+def plain_text(body: list[nodes.Node]) -> str:
+    """The body's words without citation keys, for listings that show it out of context."""
+    import re
+
+    parts = []
+    for node in body:
+        copy = node.deepcopy()
+        for xref in list(copy.findall(addnodes.pending_xref)):
+            if xref.get("refdomain") in ("cite", "footcite"):
+                xref.parent.remove(xref)
+        parts.append(copy.astext())
+    text = " ".join(" ".join(parts).split())
+    return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\(\s*\)", "", text)).strip()
+
+
 def _list_option(directive: _CasebookDirective, name: str) -> tuple[str, ...]:
     text = directive.options.get(name) or ""
     return tuple(item.strip() for item in text.split(",") if item.strip())
@@ -112,7 +128,7 @@ class QuestionDirective(_CasebookDirective):
                     self.option_line("themes"),
                 )
         cases = _list_option(self, "cases")
-        text = " ".join(" ".join(n.astext() for n in body).split())
+        text = plain_text(body)
         entry = QuestionEntry(question_id, text, tuple(themes), cases, self.env.docname, self.lineno)
         domain.data["questions"].setdefault(self.env.docname, []).append(entry)
         for case_id in cases:
@@ -124,6 +140,14 @@ class QuestionDirective(_CasebookDirective):
         label += nodes.strong("Open question", "Open question")
         box += label
         box.extend(body)
+        if themes:
+            para = nodes.paragraph(classes=["casebook-question-themes"])
+            para += nodes.Text("Themes: ")
+            for i, theme in enumerate(themes):
+                if i:
+                    para += nodes.Text(", ")
+                para += term_xref(self.env.docname, "theme", theme, vocabulary[theme].label)
+            box += para
         if cases:
             para = nodes.paragraph(classes=["casebook-question-cases"])
             para += nodes.Text("Cases that speak to it: ")
@@ -166,7 +190,7 @@ class CaseWantedDirective(_CasebookDirective):
             title = wanted_id or "Untitled"
         if wanted_id is None:
             return body
-        text = " ".join(" ".join(n.astext() for n in body).split())
+        text = plain_text(body)
         entry = WantedEntry(
             wanted_id,
             title,
@@ -180,8 +204,8 @@ class CaseWantedDirective(_CasebookDirective):
         box = nodes.container(classes=["casebook-wanted"])
         box += nodes.target("", "", ids=[entry.anchor])
         head = nodes.paragraph()
-        head += nodes.strong("Case wanted: ", "Case wanted: ")
-        head += nodes.Text(title)
+        head += nodes.strong("Case wanted:", "Case wanted:")
+        head += nodes.Text(f" {title}")
         box += head
         box.extend(body)
         return [box]
@@ -198,11 +222,16 @@ class CasesWantedDirective(_CasebookDirective):
 
 
 def all_questions(domain: CasebookDomain) -> list[QuestionEntry]:
-    return [q for docname in sorted(domain.data["questions"]) for q in domain.data["questions"][docname]]
+    """Every question in reading order: pages as the toctree orders them, then as written."""
+    order = domain.reading_order()
+    pages = sorted(domain.data["questions"], key=lambda d: (order.get(d, len(order)), d))
+    return [q for docname in pages for q in domain.data["questions"][docname]]
 
 
 def all_wanted(domain: CasebookDomain) -> list[WantedEntry]:
-    return [w for docname in sorted(domain.data["wanted"]) for w in domain.data["wanted"][docname]]
+    order = domain.reading_order()
+    pages = sorted(domain.data["wanted"], key=lambda d: (order.get(d, len(order)), d))
+    return [w for docname in pages for w in domain.data["wanted"][docname]]
 
 
 def _doc_link(docname: str, target: str) -> nodes.Node:

@@ -25,9 +25,40 @@ html_theme = "furo"
 html_title = "Mission Casebook"
 html_static_path: list[str] = []
 
+# The PDF: a book with a title page, contents, each case on a new page, page references and an index.
+release = version = "0.1"
+today_fmt = "%d %B %Y"
 latex_engine = "xelatex"
-latex_use_xindy = False
+latex_use_xindy = True  # sorts non-ASCII index entries (Bogotá) correctly
+latex_show_pagerefs = True  # every cross-reference also gives its page number in print
+latex_show_urls = "no"  # external links stay clickable without doubling long URLs in the text
 latex_documents = [("index", "mission-casebook.tex", "Mission Casebook", author, "manual")]
+latex_elements = {
+    "papersize": "a4paper",
+    "releasename": "Edition",
+    "pointsize": "11pt",
+    "preamble": r"""
+\setcounter{tocdepth}{1}
+\makeatletter\newcommand{\casebookrelease}{\py@release}\makeatother
+""",
+    "maketitle": r"""
+\begin{titlepage}
+  \centering
+  \vspace*{5cm}
+  {\Huge\bfseries Mission Casebook\par}
+  \vspace{1em}
+  {\Large A living casebook and resource guide\\ for mission-oriented innovation policy\par}
+  \vspace{3em}
+  {\large \casebookrelease\ (first edition)\par}
+  \vspace{0.5em}
+  {\large \today\par}
+  \vfill
+  {\normalsize Mission Casebook contributors\par}
+  \vspace{0.5em}
+  {\small Released under the MIT licence.\par}
+\end{titlepage}
+""",
+}
 
 nitpicky = True
 # Resources without a DOI or URL are listed on resources/needs-a-link.md instead of failing the build;

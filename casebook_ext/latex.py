@@ -1,0 +1,63 @@
+"""Shape the casebook for print: each case on a new page, its facts as a real table, index entries.
+
+HTML keeps the boxed field list; in a book, a two-column table reads better and a case
+that starts mid-page is hard to find. Only the LaTeX builder runs these transforms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+#: Table column widths (field name, value), in the proportions Sphinx gives LaTeX.
+COLUMN_WIDTHS = (3, 9)
+
+
+def facts_table(panel: nodes.topic) -> list[nodes.Node]:
+    """The panel's summary as a paragraph, then its fields as a two-column table."""
+    out: list[nodes.Node] = []
+    fields: nodes.field_list | None = None
+    for child in panel.children:
+        if isinstance(child, nodes.title):
+            continue
+        if isinstance(child, nodes.field_list):
+            fields = child
+        else:
+            out.append(child)
+    if fields is None:
+        return out
+    table = nodes.table(classes=["casebook-facts-table", "colwidths-given"])
+    group = nodes.tgroup(cols=2)
+    table += group
+    for width in COLUMN_WIDTHS:
+        group += nodes.colspec(colwidth=width)
+    body = nodes.tbody()
+    for field in fields.findall(nodes.field):
+        name = field[0].astext()
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph("", "", nodes.strong(name, name)))
+        row += nodes.entry("", *field[1].children)
+        body += row
+    group += body
+    out.append(table)
+    return out
+
+
+class PrintCases(SphinxPostTransform):
+    """In LaTeX: start each case page on a new page and typeset its facts panel as a table."""
+
+    default_priority = 6  # after the listings are filled (5), before references resolve (10)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for panel in list(self.document.findall(nodes.topic)):
+            if "casebook-facts" not in panel["classes"]:
+                continue
+            section = panel.parent
+            while section is not None and not isinstance(section, nodes.section):
+                section = section.parent
+            if section is not None and section.parent is not None:
+                section.parent.insert(section.parent.index(section), nodes.raw("", "\\clearpage\n", format="latex"))
+            panel.replace_self(facts_table(panel))
