@@ -69,8 +69,21 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Where the case happens: a city, region or country, in words.",
         "London Borough of Camden",
     ),
-    FieldSpec("country", Kind.COUNTRIES, True, "ISO 3166-1 alpha-2 codes, comma-separated, or ``multiple``.", "GB"),
-    FieldSpec("level", Kind.TERM, True, "The level of government that leads the work.", "local", "level"),
+    FieldSpec(
+        "country",
+        Kind.COUNTRIES,
+        False,
+        "ISO 3166-1 alpha-2 codes, comma-separated, or ``multiple``; left out when the sources do not place the case.",
+        "GB",
+    ),
+    FieldSpec(
+        "level",
+        Kind.TERM,
+        False,
+        "The level of government that leads the work, when the sources say.",
+        "local",
+        "level",
+    ),
     FieldSpec(
         "organisations",
         Kind.NAMES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,24 @@ def test_the_landing_page_reaches_every_case(built: Path) -> None:
     table = (built / "cases" / "index.html").read_text(encoding="utf8")
     for case_id in FIRST_CASES:
         assert f'href="{case_id}.html' in table
+
+
+def _links(page: Path, built: Path) -> set[Path]:
+    html = page.read_text(encoding="utf8")
+    targets = set()
+    for href in re.findall(r'href="([^"#:]+\.html)(?:#[^"]*)?"', html):
+        targets.add((page.parent / href).resolve())
+    return {t for t in targets if t.is_relative_to(built.resolve())}
+
+
+def test_every_case_is_two_clicks_from_the_landing_page_and_cites_a_resource(built: Path) -> None:
+    landing = built / "index.html"
+    one_click = _links(landing, built)
+    two_clicks = one_click | {t for page in one_click if page.exists() for t in _links(page, built)}
+    cases = sorted(p.stem for p in (DOCS / "cases").glob("*.md") if ":::{case} " in p.read_text(encoding="utf8"))
+    assert len(cases) >= 3
+    for case_id in cases:
+        page = (built / "cases" / f"{case_id}.html").resolve()
+        assert page in two_clicks, case_id
+        resources = page.read_text(encoding="utf8").split("casebook-field-resources")
+        assert len(resources) > 2 and "<li>" in resources[2].split("</dd>")[0], case_id
