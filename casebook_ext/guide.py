@@ -18,6 +18,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from casebook_ext.bibliography import bib_data, bib_files, format_entry, page_citations, resources
+from casebook_ext.panel import append_joined, doc_link, term_xref
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.resources import KINDS, Resource, entry_line
 
@@ -68,8 +69,6 @@ def _entry_nodes(env: BuildEnvironment, resource: Resource) -> list[nodes.Node]:
 
 
 def _guide_link(docname: str, key: str, text: str) -> addnodes.pending_xref:
-    from casebook_ext.panel import term_xref
-
     return term_xref(docname, "resource", key, text)
 
 
@@ -100,23 +99,8 @@ def _cited_in(domain: CasebookDomain, docname: str, who: Citers) -> nodes.paragr
     para += nodes.strong("Cited in:", "Cited in:")
     para += nodes.Text(" ")
     links: list[nodes.Node] = [case_link(docname, e) for e in who.cases]
-    links += [
-        addnodes.pending_xref(
-            "",
-            nodes.inline(page, page),
-            refdomain="std",
-            reftype="doc",
-            reftarget=f"/{page}",
-            refdoc=docname,
-            refexplicit=False,
-            refwarn=True,
-        )
-        for page in who.pages
-    ]
-    for i, link in enumerate(links):
-        if i:
-            para += nodes.Text("; ")
-        para += link
+    links += [doc_link(docname, page) for page in who.pages]
+    append_joined(para, links, "; ")
     return para
 
 

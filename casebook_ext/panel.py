@@ -40,13 +40,31 @@ def term_xref(
     return xref
 
 
-def _joined(items: Sequence[nodes.Node], sep: str = ", ") -> nodes.paragraph:
-    para = nodes.paragraph()
+def doc_link(docname: str, target: str) -> addnodes.pending_xref:
+    """A link to another page by docname, showing that page's title once resolved."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(target, target),
+        refdomain="std",
+        reftype="doc",
+        reftarget=f"/{target}",
+        refdoc=docname,
+        refexplicit=False,
+        refwarn=True,
+    )
+
+
+def append_joined(para: nodes.Element, items: Sequence[nodes.Node], sep: str = ", ") -> nodes.Element:
+    """Append ``items`` to ``para`` with ``sep`` between them."""
     for i, item in enumerate(items):
         if i:
             para += nodes.Text(sep)
         para += item
     return para
+
+
+def _joined(items: Sequence[nodes.Node], sep: str = ", ") -> nodes.paragraph:
+    return append_joined(nodes.paragraph(), items, sep)  # type: ignore[return-value]
 
 
 def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:

@@ -18,7 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 
 from casebook_ext.domain import get_domain
-from casebook_ext.panel import term_xref
+from casebook_ext.panel import append_joined, doc_link, term_xref
 from casebook_ext.schema import suggest
 from casebook_ext.vocabulary import SLUG_RE
 
@@ -141,32 +141,36 @@ class QuestionDirective(_CasebookDirective):
         box += label
         box.extend(body)
         if themes:
-            para = nodes.paragraph(classes=["casebook-question-themes"])
-            para += nodes.Text("Themes: ")
-            for i, theme in enumerate(themes):
-                if i:
-                    para += nodes.Text(", ")
-                para += term_xref(self.env.docname, "theme", theme, vocabulary[theme].label)
-            box += para
+            para = nodes.paragraph("", "Themes: ", classes=["casebook-question-themes"])
+            box += append_joined(para, [term_xref(self.env.docname, "theme", t, vocabulary[t].label) for t in themes])
         if cases:
-            para = nodes.paragraph(classes=["casebook-question-cases"])
-            para += nodes.Text("Cases that speak to it: ")
-            for i, case_id in enumerate(cases):
-                if i:
-                    para += nodes.Text("; ")
-                para += term_xref(self.env.docname, "case", case_id, case_id, explicit=False)
-            box += para
+            box += cases_line(self.env.docname, cases)
         return [box]
 
 
-class QuestionIndexDirective(_CasebookDirective):
-    """Every question of the casebook, grouped by theme."""
+def cases_line(docname: str, case_ids: tuple[str, ...]) -> nodes.Element:
+    para = nodes.paragraph("", "Cases that speak to it: ", classes=["casebook-question-cases"])
+    return append_joined(para, [term_xref(docname, "case", c, c, explicit=False) for c in case_ids], "; ")
+
+
+class _ListingPlaceholder(_CasebookDirective):
+    """A listing filled late: the page is noted so it is rewritten when what it lists changes."""
+
+    kind: ClassVar[str]
+    node_class: ClassVar[type[nodes.Element]]
 
     def run(self) -> list[nodes.Node]:
-        get_domain(self.env).note_guide(self.env.docname, "questions")
-        node = casebook_question_index()
+        get_domain(self.env).note_guide(self.env.docname, self.kind)
+        node = self.node_class()
         self.set_source_info(node)
         return [node]
+
+
+class QuestionIndexDirective(_ListingPlaceholder):
+    """Every question of the casebook, grouped by theme."""
+
+    kind = "questions"
+    node_class = casebook_question_index
 
 
 class CaseWantedDirective(_CasebookDirective):
@@ -211,14 +215,11 @@ class CaseWantedDirective(_CasebookDirective):
         return [box]
 
 
-class CasesWantedDirective(_CasebookDirective):
+class CasesWantedDirective(_ListingPlaceholder):
     """Every wanted case declared anywhere that has not yet become a case."""
 
-    def run(self) -> list[nodes.Node]:
-        get_domain(self.env).note_guide(self.env.docname, "wanted")
-        node = casebook_wanted_index()
-        self.set_source_info(node)
-        return [node]
+    kind = "wanted"
+    node_class = casebook_wanted_index
 
 
 def all_questions(domain: CasebookDomain) -> list[QuestionEntry]:
@@ -232,21 +233,6 @@ def all_wanted(domain: CasebookDomain) -> list[WantedEntry]:
     order = domain.reading_order()
     pages = sorted(domain.data["wanted"], key=lambda d: (order.get(d, len(order)), d))
     return [w for docname in pages for w in domain.data["wanted"][docname]]
-
-
-def _doc_link(docname: str, target: str) -> nodes.Node:
-    from sphinx import addnodes
-
-    return addnodes.pending_xref(
-        "",
-        nodes.inline(target, target),
-        refdomain="std",
-        reftype="doc",
-        reftarget=f"/{target}",
-        refdoc=docname,
-        refexplicit=False,
-        refwarn=True,
-    )
 
 
 def question_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
@@ -266,17 +252,11 @@ def question_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
             para = nodes.paragraph()
             para += term_xref(docname, "question", question.id, question.text, optional=False)
             para += nodes.Text(" Raised in: ")
-            para += _doc_link(docname, question.docname)
+            para += doc_link(docname, question.docname)
             para += nodes.Text(".")
             item = nodes.list_item("", para)
             if question.cases:
-                cases = nodes.paragraph(classes=["casebook-question-cases"])
-                cases += nodes.Text("Cases that speak to it: ")
-                for i, case_id in enumerate(question.cases):
-                    if i:
-                        cases += nodes.Text("; ")
-                    cases += term_xref(docname, "case", case_id, case_id, explicit=False)
-                item += cases
+                item += cases_line(docname, question.cases)
             items += item
         block += items
         out.append(block)
@@ -304,7 +284,7 @@ def wanted_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
             item += nodes.paragraph(entry.text, entry.text)
         mention = nodes.paragraph()
         mention += nodes.Text("Mentioned in: ")
-        mention += _doc_link(docname, entry.docname)
+        mention += doc_link(docname, entry.docname)
         item += mention
         items += item
     return [items]
