@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from casebook_ext.bibliography import bibliography_pages, page_citations, resources
+from casebook_ext.casefile import duplicate_id_message, unknown_related_message
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.guide import check as check_resources
 from casebook_ext.guide import citers
@@ -117,10 +118,8 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     check_resources(env, domain)
     for entry, first in index.duplicates:
         logger.warning(
-            "duplicate case id %r (first declared in %s, line %s)",
-            entry.case.id,
-            env.doc2path(first.docname),
-            first.lineno,
+            "%s",
+            duplicate_id_message(entry.case.id, env.doc2path(first.docname, base=False), first.lineno),
             type=WARNING_TYPE,
             subtype="duplicate_id",
             location=(entry.docname, entry.lineno),
@@ -155,9 +154,8 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                 from casebook_ext.schema import suggest
 
                 logger.warning(
-                    "related case %r does not exist%s",
-                    relation.target,
-                    suggest(relation.target, list(index.by_id)),
+                    "%s",
+                    unknown_related_message(relation.target, index.by_id),
                     type=WARNING_TYPE,
                     subtype="unknown_related",
                     location=(entry.docname, entry.line_of("related")),

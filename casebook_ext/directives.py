@@ -11,6 +11,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from casebook_ext import casefile as messages
 from casebook_ext.domain import CaseEntry, Listing, case_anchor, get_domain
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
@@ -39,6 +40,15 @@ class _CasebookDirective(SphinxDirective):
     def warn(self, subtype: str, message: str, line: int | None = None) -> None:
         logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=(self.env.docname, line or self.lineno))
 
+    def body_line(self) -> int:
+        """The source line where the directive's body starts (same in reST and MyST)."""
+        first = self.content[0].strip() if self.content else ""
+        lines = self.block_text.splitlines()
+        for offset, text in enumerate(lines[1:], start=1):
+            if first and text.strip() == first and not text.strip().startswith(":"):
+                return self.lineno + offset
+        return self.lineno
+
     def option_line(self, name: str) -> int:
         """The source line of ``:name:`` inside this directive, for precise warnings."""
         marker = f":{name}:"
@@ -63,11 +73,7 @@ class CaseDirective(_CasebookDirective):
         config = self.config
         case_id = self.arguments[0].strip() if self.arguments else ""
         if not case_id:
-            self.warn(
-                "missing_field",
-                "case directive needs an id (a slug such as 'camden-procurement') "
-                "as its argument; the case is not registered",
-            )
+            self.warn("missing_field", messages.missing_id_message())
             return []
         raw = {name: value for name, value in self.options.items()}
         case, problems = parse_case(case_id, raw, domain.vocabularies, config.casebook_summary_max_length)
@@ -87,12 +93,7 @@ class CaseDirective(_CasebookDirective):
         self._check_resources(case.resources)
         panel = facts_panel(case, self.env.docname, domain.vocabularies)
         if self.content:
-            self.warn(
-                "case_content",
-                "case body text is shown inside the facts panel; write the "
-                "narrative after the directive, under ordinary headings",
-                self.content_offset + 1,
-            )
+            self.warn("case_content", messages.CASE_CONTENT_MESSAGE, self.body_line())
             panel += self.parse_content_to_nodes()
         return [index, target, panel]
 
@@ -106,7 +107,7 @@ class CaseDirective(_CasebookDirective):
             if key not in data.entries:
                 self.warn(
                     "unknown_resource",
-                    f"resources: {key!r} is not in the bibliography{suggest(key, list(data.entries))}",
+                    messages.unknown_resource_message(key, data.entries),
                     self.option_line("resources"),
                 )
 

@@ -1,0 +1,498 @@
+"""``casebook``: start a case from the template, check cases in well under a second, print the schema.
+
+``casebook check`` applies the build's own rules (``schema.parse_case`` and the same messages) to
+case files read with :mod:`casebook_ext.casefile`, so a contributor sees at once, at the right file
+and line, every warning a strict Sphinx build would give about their case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import string
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from casebook_ext import __version__
+from casebook_ext.casefile import (
+    CASE_CONTENT_MESSAGE,
+    SUFFIXES,
+    CaseBlock,
+    Conf,
+    declared_ids,
+    docname,
+    duplicate_id_message,
+    find_conf,
+    missing_id_message,
+    read_cases,
+    read_conf,
+    source_files,
+    unknown_related_message,
+    unknown_resource_message,
+)
+from casebook_ext.problems import WARNING_TYPE
+from casebook_ext.schema import FIELDS, Case, FieldSpec, Kind, parse_case
+from casebook_ext.vocabulary import SLUG_RE, Vocabularies
+
+if TYPE_CHECKING:
+    from sphinx.config import Config
+
+#: The warnings ``casebook check`` gives; the build's others concern listings or bibliography entries themselves.
+CHECKED_SUBTYPES = frozenset(
+    {
+        "missing_field",
+        "unknown_field",
+        "unknown_term",
+        "bad_country",
+        "bad_date",
+        "bad_years",
+        "bad_id",
+        "bad_value",
+        "summary_too_long",
+        "duplicate_id",
+        "unknown_related",
+        "unknown_resource",
+        "case_content",
+    }
+)
+DEFAULT_DOCS = Path("docs")
+DEFAULT_BIB = "bib/*.bib"
+TEMPLATE = Path(__file__).parent / "templates" / "case.md"
+
+
+class UsageError(Exception):
+    """A command that cannot do its job as called (bad path, bad conf.py, id taken); reported in one line."""
+
+
+# --- findings ---------------------------------------------------------------------------
+
+
+def display(path: Path) -> str:
+    """A path as the contributor typed it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, printed the way Sphinx prints a warning so editors and CI can jump to it."""
+
+    path: Path | None
+    line: int | None
+    message: str
+    subtype: str = ""
+    type: str = WARNING_TYPE
+    level: str = "WARNING"
+
+    def render(self) -> str:
+        """``path:line: WARNING: message [type.subtype]``, exactly Sphinx's format."""
+        where = ""
+        if self.path is not None:
+            where = f"{display(self.path)}:{self.line}: " if self.line else f"{display(self.path)}: "
+        tag = f" [{self.type}.{self.subtype}]" if self.subtype else f" [{self.type}]" if self.type else ""
+        return f"{where}{self.level}: {self.message}{tag}"
+
+
+def is_suppressed(finding: Finding, suppress: Iterable[str]) -> bool:
+    """Sphinx's ``suppress_warnings`` rule, so a silenced kind stays silent here too."""
+    wanted = frozenset(suppress)
+    if not finding.type:
+        return False
+    if finding.type in wanted or f"{finding.type}.*" in wanted:
+        return True
+    return bool(finding.subtype) and f"{finding.type}.{finding.subtype}" in wanted
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the checks need from a project: vocabularies, limits, bibliography and exclusions."""
+
+    vocab: Vocabularies
+    summary_max_length: int = 280
+    #: The .bib files to look resource keys up in; ``None`` when the project has no bibliography.
+    bib_files: tuple[Path, ...] | None = None
+    bib_encoding: str = "utf-8-sig"
+    exclude_patterns: tuple[str, ...] = ("_build",)
+    suppress: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+
+def load_conf(path: Path | None) -> Conf:
+    """The literal settings of conf.py, or none; a conf.py that does not parse is a usage error."""
+    if path is None:
+        return Conf()
+    if not path.is_file():
+        raise UsageError(f"{display(path)}: no such conf.py")
+    try:
+        return read_conf(path)
+    except SyntaxError as error:
+        raise UsageError(f"{display(path)}:{error.lineno}: conf.py is not valid Python: {error.msg}") from None
+
+
+def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
+    """Settings from conf.py's literals, checked with the extension's own configuration rules."""
+    from casebook_ext.config import CONFIG_FIELDS, problems
+
+    values = conf.values
+    settings: dict[str, Any] = {
+        f"casebook_{f.name}": f.default_factory() if f.default_factory is not MISSING else f.default
+        for f in CONFIG_FIELDS
+    }
+    settings.update({name: value for name, value in values.items() if name.startswith("casebook_")})
+    extra = settings["casebook_extra_terms"]
+    max_length = settings["casebook_summary_max_length"]
+    if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
+        raise UsageError("invalid casebook configuration in conf.py: casebook_extra_terms must be a dict of dicts")
+    found = problems(cast("Config", SimpleNamespace(**settings)))
+    if found:
+        raise UsageError("invalid casebook configuration in conf.py: " + "; ".join(found))
+    notes = [
+        f"{display(conf.path)}: {name} is computed, not a literal; `casebook check` uses its default"
+        for name in conf.not_literal
+        if conf.path is not None
+    ]
+    bib_files = _bib_files(conf, bib, notes)
+    return Settings(
+        vocab=Vocabularies.build(extra),
+        summary_max_length=max_length,
+        bib_files=bib_files,
+        bib_encoding=str(values.get("bibtex_encoding", "utf-8-sig")),
+        exclude_patterns=tuple(values.get("exclude_patterns", () if conf.path else ("_build",))),
+        suppress=tuple(values.get("suppress_warnings", ())),
+        notes=tuple(notes),
+    )
+
+
+def _bib_files(conf: Conf, bib: Sequence[Path] | None, notes: list[str]) -> tuple[Path, ...] | None:
+    """``--bib`` if given, else the files conf.py lists (as the build reads them), else ``bib/*.bib``."""
+    if bib:
+        return tuple(_absolute(p) for p in bib)
+    listed = conf.values.get("bibtex_bibfiles")
+    if conf.srcdir is not None and isinstance(listed, list | tuple):
+        return tuple(_absolute(conf.srcdir / str(name)) for name in listed)
+    if conf.path is not None and "bibtex_bibfiles" not in conf.not_literal:
+        return None  # no bibliography in this project: the build does not check resource keys either
+    found = tuple(_absolute(p) for p in sorted(Path.cwd().glob(DEFAULT_BIB)))
+    if not found:
+        notes.append(f"no .bib files found ({DEFAULT_BIB}); resource keys are not checked (use --bib)")
+    return found or None
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+# --- casebook check ---------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """The outcome of a check: problems in the files asked about, and how many cases they hold."""
+
+    findings: list[Finding]
+    cases: int
+    notes: tuple[str, ...] = ()
+
+
+def load_keys(settings: Settings) -> tuple[Mapping[str, Any] | None, list[Finding]]:
+    """Every BibTeX key, parsed by pybtex as sphinxcontrib-bibtex parses them (same case rules)."""
+    if settings.bib_files is None:
+        return None, []
+    from pybtex.database.input.bibtex import Parser
+    from pybtex.exceptions import PybtexError
+
+    parser = Parser(settings.bib_encoding)
+    findings: list[Finding] = []
+    for path in settings.bib_files:
+        if not path.is_file():
+            findings.append(
+                Finding(None, None, f"could not open bibtex file {display(path)}.", "bibfile_error", "bibtex")
+            )
+            continue
+        try:
+            parser.parse_file(path)
+        except PybtexError as error:
+            message = f"bibliography data error in {display(path)}: {error}"
+            findings.append(Finding(None, None, message, "bibfile_data_error", "bibtex"))
+    return parser.data.entries, findings
+
+
+def check_block(
+    block: CaseBlock, settings: Settings, keys: Mapping[str, Any] | None
+) -> tuple[Case | None, list[Finding]]:
+    """The warnings the ``case`` directive gives for one block, at the same lines."""
+    out = [Finding(block.path, n.line, n.message, n.subtype, n.type, n.level) for n in block.notices]
+    if block.failed:
+        return None, out
+    if not block.case_id:
+        out.append(Finding(block.path, block.lineno, missing_id_message(), "missing_field"))
+        return None, out
+    case, problems = parse_case(block.case_id, block.options, settings.vocab, settings.summary_max_length)
+    for problem in problems:
+        line = block.option_line(problem.field) if problem.field else block.lineno
+        out.append(Finding(block.path, line, problem.message, problem.subtype))
+    if case is None:
+        return None, out
+    unknown = [key for key in case.resources if key not in keys] if keys is not None else []
+    for key in unknown:
+        message = unknown_resource_message(key, keys or {})
+        out.append(Finding(block.path, block.option_line("resources"), message, "unknown_resource"))
+    if block.body_line is not None:
+        out.append(Finding(block.path, block.body_line, CASE_CONTENT_MESSAGE, "case_content"))
+    return case, out
+
+
+def check_consistency(entries: Sequence[tuple[Case, CaseBlock]]) -> list[Finding]:
+    """Duplicate ids and unknown related cases, decided as the build decides them (first one wins)."""
+    out: list[Finding] = []
+    by_id: dict[str, tuple[Case, CaseBlock]] = {}
+    for case, block in entries:
+        first = by_id.get(case.id)
+        if first is None:
+            by_id[case.id] = (case, block)
+            continue
+        message = duplicate_id_message(case.id, display(first[1].path), first[1].lineno)
+        out.append(Finding(block.path, block.lineno, message, "duplicate_id"))
+    for case, block in by_id.values():
+        for relation in case.related:
+            if relation.target not in by_id:
+                message = unknown_related_message(relation.target, by_id)
+                out.append(Finding(block.path, block.option_line("related"), message, "unknown_related"))
+    return out
+
+
+def check_files(files: Sequence[Path], root: Path, settings: Settings, selected: Iterable[Path]) -> Report:
+    """Check every case in ``files`` (the whole project), reporting problems in ``selected`` files."""
+    keys, findings = load_keys(settings)
+    entries: list[tuple[Case, CaseBlock]] = []
+    wanted = set(selected)
+    ordered = sorted(files, key=lambda p: docname(p, root))  # the build's order, which decides the "first" id
+    cases = 0
+    for path in ordered:
+        try:
+            blocks = read_cases(path)
+        except (OSError, UnicodeDecodeError) as error:
+            findings.append(Finding(path, None, f"cannot read the file: {error}", type=""))
+            continue
+        for block in blocks:
+            if path in wanted:
+                cases += 1
+            case, found = check_block(block, settings, keys)
+            findings += found
+            if case is not None:
+                entries.append((case, block))
+    findings += check_consistency(entries)
+    order = {path: index for index, path in enumerate(ordered)}
+    kept = [f for f in findings if (f.path is None or f.path in wanted) and not is_suppressed(f, settings.suppress)]
+    kept.sort(key=lambda f: (-1, 0) if f.path is None else (order.get(f.path, len(order)), f.line or 0))
+    return Report(kept, cases, settings.notes)
+
+
+def run_check(paths: Sequence[Path], conf_path: Path | None = None, bib: Sequence[Path] | None = None) -> Report:
+    """``casebook check``: the project around ``paths`` is read whole, so links between cases resolve."""
+    targets = [_absolute(p) for p in paths]
+    for target in targets:
+        if not target.exists():
+            raise UsageError(f"{display(target)}: no such file or folder")
+    conf_file = _absolute(conf_path) if conf_path else find_conf(targets[0])
+    settings = settings_for(load_conf(conf_file), bib)
+    root = conf_file.parent if conf_file else (targets[0] if targets[0].is_dir() else targets[0].parent)
+    project = source_files(root, settings.exclude_patterns) if conf_file else []
+    selected: list[Path] = []
+    for target in targets:
+        if not target.is_dir():
+            selected += [target] if target.suffix in SUFFIXES else []
+        elif project and target.is_relative_to(root):
+            selected += [f for f in project if f.is_relative_to(target)]  # the project's own exclusions apply
+        else:
+            selected += source_files(target, settings.exclude_patterns)
+    files = sorted(set(project) | set(selected))
+    return check_files(files, root, settings, selected)
+
+
+def _summary(report: Report) -> str:
+    cases = f"{report.cases} case{'s' if report.cases != 1 else ''}"
+    problems = len(report.findings)
+    return f"{cases} checked, {problems} problem{'s' if problems != 1 else ''}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print each problem as Sphinx would, a summary on stderr; exit 1 when there is any problem."""
+    report = run_check(args.paths or [DEFAULT_DOCS], args.conf, args.bib)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for finding in report.findings:
+        print(finding.render())
+    print(_summary(report), file=sys.stderr)
+    return 1 if report.findings else 0
+
+
+# --- casebook new -----------------------------------------------------------------------
+
+
+def option_value(text: str) -> str:
+    """``text`` written so MyST reads it back unchanged: plain if it can be, else double-quoted."""
+    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+
+    def reads_back(written: str) -> bool:
+        try:
+            tokens, _ = options_to_tokens(f"title: {written}")
+        except TokenizeError:
+            return False
+        return len(tokens) == 1 and tokens[0][1] is not None and tokens[0][1].value == text
+
+    if reads_back(text):
+        return text
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if reads_back(quoted):
+        return quoted
+    raise UsageError(f"the title {text!r} cannot be written as a case field; simplify its punctuation")
+
+
+def _field_note(spec: FieldSpec, vocab: Vocabularies, bib: str, today: dt.date) -> list[str]:
+    """The comment lines that explain one field in a new case file, from the schema itself."""
+    import textwrap
+
+    need = "required" if spec.required else "optional"
+    lines = [f"- {spec.name} ({need}): {spec.description.replace('``', '`')}"]
+    if spec.vocabulary is not None:
+        which = {Kind.TERMS: "One or more of", Kind.RELATIONS: "Relations (in brackets)"}.get(spec.kind, "One of")
+        lines.append(f"  {which}: {', '.join(vocab[spec.vocabulary])}")
+    if spec.kind is Kind.KEYS:
+        lines.append(f"  Keys of entries in {bib}; add a new source there first.")
+    today_note = f" (today is {today.isoformat()})" if spec.kind is Kind.DATE else ""
+    lines.append(f"  Example: {spec.example}{today_note}")
+    wrapped: list[str] = []
+    for line in lines:
+        indent = "    " if line.startswith("  ") else "  "
+        wrapped += textwrap.wrap(line, 96, subsequent_indent=indent, break_on_hyphens=False)
+    return [f"% {line}" for line in wrapped]
+
+
+def render_case(case_id: str, title: str, settings: Settings, path: str, today: dt.date | None = None) -> str:
+    """A new case file: the template with the id, title and one note per field filled in."""
+    today = today or dt.date.today()
+    files = settings.bib_files
+    bib = ", ".join(display(f) for f in files) if files else "the project's bibliography"
+    notes = [line for spec in FIELDS for line in _field_note(spec, settings.vocab, bib, today)]
+    template = string.Template(TEMPLATE.read_text(encoding="utf-8"))
+    return template.substitute(
+        case_id=case_id,
+        title=title,
+        title_value=option_value(title),
+        required=", ".join(spec.name for spec in FIELDS if spec.required and spec.name != "title"),
+        field_notes="\n".join(notes),
+        path=path,
+    )
+
+
+def run_new(case_id: str, title: str, folder: Path | None = None, docs: Path | None = None) -> Path:
+    """``casebook new``: write the new case file, or refuse with the reason."""
+    if not SLUG_RE.match(case_id):
+        _, problems = parse_case(case_id, {}, Vocabularies.build())
+        raise UsageError(problems[0].message)
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty: give the case's name as readers will see it, with --title")
+    docs = docs or DEFAULT_DOCS
+    folder = folder or docs / "cases"
+    target = folder / f"{case_id}.md"
+    if target.exists():
+        raise UsageError(f"{display(_absolute(target))} already exists; edit it, or choose another id")
+    conf = load_conf(find_conf(docs) if docs.is_dir() else None)
+    settings = settings_for(conf)
+    roots = {_absolute(p) for p in (docs, folder) if p.is_dir()}
+    files = sorted({f for root in roots for f in source_files(root, settings.exclude_patterns)})
+    taken = declared_ids(files).get(case_id)
+    if taken is not None:
+        where, line = taken
+        raise UsageError(f"case id {case_id!r} is already declared in {display(where)}, line {line}; choose another id")
+    text = render_case(case_id, title, settings, display(_absolute(target)))
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write the case and tell the contributor what to do next."""
+    target = run_new(args.id, args.title, args.dir, args.docs)
+    shown = display(_absolute(target))
+    required = ", ".join(spec.name for spec in FIELDS if spec.required and spec.name != "title")
+    print(f"Created {shown} from the case template. Next:")
+    print(f"  1. Fill in its fields; these are required: {required}.")
+    print("     The notes in the file explain each field and list the terms you can use.")
+    print("  2. Write the sections in your own words, citing a listed source for every fact.")
+    print(f"  3. Run `casebook check {shown}` until it reports no problems, then preview with `nox -s serve`.")
+    return 0
+
+
+# --- casebook schema --------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of a case, with the vocabularies of the project's conf.py if there is one."""
+    from casebook_ext.json_schema import case_json_schema
+
+    conf_file = args.conf or (find_conf(DEFAULT_DOCS) if DEFAULT_DOCS.is_dir() else None)
+    settings = settings_for(load_conf(conf_file))
+    schema = case_json_schema(settings.vocab, settings.summary_max_length)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with one sub-command per task a contributor has."""
+    top = argparse.ArgumentParser(prog="casebook", description="Write and check Mission Casebook cases.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser(
+        "new", help="start a new case from the template", description="Write a new case file from the case template."
+    )
+    new.add_argument("id", metavar="ID", help="the case id: a slug such as camden-mission-led-procurement")
+    new.add_argument("--title", required=True, help="the case's name as readers will see it")
+    new.add_argument("--dir", type=Path, help="folder to write ID.md into (default: docs/cases)")
+    new.add_argument("--docs", type=Path, help="the casebook's source folder, searched for ids in use (default: docs)")
+    new.set_defaults(run=cmd_new)
+
+    check = commands.add_parser(
+        "check", help="check cases without building", description="Check cases with the build's rules."
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: docs)")
+    check.add_argument("--conf", type=Path, help="the project's conf.py (default: found next to or above PATH)")
+    check.add_argument(
+        "--bib",
+        type=Path,
+        action="append",
+        help="a .bib file to look resource keys up in; repeat for several (default: conf.py's, else bib/*.bib)",
+    )
+    check.set_defaults(run=cmd_check)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a case")
+    schema.add_argument("--conf", type=Path, help="a conf.py whose casebook_extra_terms to include")
+    schema.set_defaults(run=cmd_schema)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; exit status 0 when all is well, 1 on problems or refusal, 2 on misuse."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"casebook {args.command}: error: {error}", file=sys.stderr)
+        return 2 if args.command != "new" else 1

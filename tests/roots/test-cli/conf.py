@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+bibtex_bibfiles = ["refs.bib"]
+casebook_extra_terms = {"instrument": {"tax-credit": "Tax credits"}}
+casebook_summary_max_length = 120
