@@ -117,6 +117,7 @@ class Result:
     clean_ext: float = 0.0
     incr_base: float = 0.0
     incr_ext: float = 0.0
+    noop_ext: float = 0.0
     edited: str = ""
     rewritten: set[str] = field(default_factory=set)
     expected: set[str] = field(default_factory=set)
@@ -441,10 +442,9 @@ def build(root: Path, jobs: int, clean: bool) -> tuple[float, list[str]]:
     out = root / "_build"
     if clean and out.exists():
         shutil.rmtree(out)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / "doctrees"),
+    parallel = ["-j", str(jobs)] if jobs > 1 else []
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *parallel, "-d", str(out / "doctrees"),
            str(root), str(out / "html")]
-    if jobs > 1:
-        cmd[4:4] = ["-j", str(jobs)]
     start = time.perf_counter()
     # cwd=root: ``python -m`` puts the working directory first on sys.path, ahead of PYTHONPATH
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=root)
@@ -556,7 +556,7 @@ def measure(n: int, workdir: Path, jobs: int, repeat: int) -> Result:
     after = page_mtimes(ext_root)
     result.rewritten = changed_pages(before, after)
 
-    _, warnings = build(ext_root, jobs, clean=False)
+    result.noop_ext, warnings = build(ext_root, jobs, clean=False)
     result.warnings += [f"ext no-op: {w}" for w in warnings]
     result.noop = changed_pages(after, page_mtimes(ext_root))
 
@@ -570,8 +570,8 @@ def measure(n: int, workdir: Path, jobs: int, repeat: int) -> Result:
 # --- reporting ------------------------------------------------------------------------------------
 
 HEADER = ("N", "pages", "clean no-ext (s)", "clean ext (s)", "ext ms/page", "overhead ratio", "incr no-ext (s)",
-          "incr ext (s)", "incr/clean", "pages rewritten", "expected?", "no-op rewrites", "case page bytes",
-          "size ratio")
+          "incr ext (s)", "incr/clean", "pages rewritten", "expected?", "no-op ext (s)", "no-op rewrites",
+          "case page bytes", "size ratio")
 
 
 def row(result: Result, smallest: Result) -> list[str]:
@@ -581,7 +581,7 @@ def row(result: Result, smallest: Result) -> list[str]:
             f"{result.incr_base:.2f}", f"{result.incr_ext:.2f}", f"{result.incr_ext / result.clean_ext:.3f}",
             f"{len(result.rewritten)} ({len(result.rewritten & result.expected)}+"
             f"{len(result.rewritten & result.parents)})", "OK" if result.rewrite_ok else "UNEXPECTED",
-            str(len(result.noop)),
+            f"{result.noop_ext:.2f}", str(len(result.noop)),
             str(result.page_bytes), f"{result.page_bytes / smallest.page_bytes:.2f}"]
 
 

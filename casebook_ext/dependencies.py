@@ -18,8 +18,8 @@ from sphinx.util import logging
 from casebook_ext.bibliography import bibliography_pages, page_citations, resources
 from casebook_ext.casefile import duplicate_id_message, unknown_related_message
 from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.guide import Citers, citers
 from casebook_ext.guide import check as check_resources
-from casebook_ext.guide import citers
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import Query
 
@@ -30,8 +30,35 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def page_digest(domain: CasebookDomain, docname: str) -> str:
+class _BuildState:
+    """What every page's digest reads, computed once per build rather than once per page."""
+
+    def __init__(self, domain: CasebookDomain) -> None:
+        from casebook_ext.questions import all_questions, all_wanted
+
+        env = domain.env
+        self.resources = resources(env)
+        self.citations = page_citations(env)
+        self.bibliography_pages = bibliography_pages(env)
+        self.questions = all_questions(domain)
+        self.wanted = all_wanted(domain)
+        self.questions_by_case: dict[str, list[object]] = {}
+        for question in self.questions:
+            for case_id in question.cases:
+                self.questions_by_case.setdefault(case_id, []).append(question)
+        self._citers: dict[str, Citers] | None = None
+        self._domain = domain
+
+    @property
+    def citers(self) -> dict[str, Citers]:
+        if self._citers is None:
+            self._citers = citers(self._domain.env, self._domain)
+        return self._citers
+
+
+def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None = None) -> str:
     """A hash of all casebook data the page's late-filled parts render."""
+    state = state or _BuildState(domain)
     data = domain.data
     index = domain.index
     parts: list[object] = [sorted(index.hosts.items())]
@@ -49,63 +76,58 @@ def page_digest(domain: CasebookDomain, docname: str) -> str:
             parts.append((other.docname, other.case.title, other.case.related) if other else None)
     for reftype, target in sorted(data["refs"].get(docname, ())):
         parts.append((reftype, target, domain._resolve(reftype, target)))
-    parts.append(_bibliography_state(domain, docname))
-    parts.append(_questions_state(domain, docname))
+    parts.append(_bibliography_state(domain, docname, state))
+    parts.append(_questions_state(domain, docname, state))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def _questions_state(domain: CasebookDomain, docname: str) -> object:
+def _questions_state(domain: CasebookDomain, docname: str, state: _BuildState) -> object:
     """What the page shows of questions and wanted cases."""
-    from casebook_ext.questions import all_questions, all_wanted
-
     index = domain.index
     guides = set(domain.data["guides"].get(docname, ()))
-    state: list[object] = []
+    shown: list[object] = []
     if "questions" in guides:
-        state.append(all_questions(domain))
-        state.append(
-            sorted((i, index.by_id[i].case.title) for q in all_questions(domain) for i in q.cases if i in index.by_id)
+        shown.append(state.questions)
+        shown.append(
+            sorted((i, index.by_id[i].case.title) for q in state.questions for i in q.cases if i in index.by_id)
         )
     if "wanted" in guides:
-        state.append(all_wanted(domain))
-        state.append(sorted(index.by_id))
+        shown.append(state.wanted)
+        shown.append(sorted(index.by_id))
     for entry in domain.data["cases"].get(docname, ()):
-        state.append([q for q in all_questions(domain) if entry.case.id in q.cases])
-    for reftype, target in sorted(domain.data["refs"].get(docname, ())):
-        if reftype in ("question", "wanted"):
-            state.append(domain._resolve(reftype, target))
-    return state
+        shown.append(state.questions_by_case.get(entry.case.id, []))
+    return shown
 
 
-def _bibliography_state(domain: CasebookDomain, docname: str) -> object:
+def _bibliography_state(domain: CasebookDomain, docname: str, state: _BuildState) -> object:
     """What the page shows of the bibliography: its resources' entries and who cites them."""
-    env = domain.env
-    known = resources(env)
-    shown: set[str] = set(page_citations(env).get(docname, ()))
+    known = state.resources
+    shown: set[str] = set(state.citations.get(docname, ()))
     for entry in domain.data["cases"].get(docname, ()):
         shown.update(entry.case.resources)
-    state: list[object] = []
+    out: list[object] = []
     guides = set(domain.data["guides"].get(docname, ())) & {"kind", "pillar", "needs-link"}
-    if guides or docname in bibliography_pages(env):
+    is_bibliography = docname in state.bibliography_pages
+    if guides or is_bibliography:
         # A guide or a bibliography shows many entries and who cites them.
-        everything = bool(guides - {"needs-link"}) or docname in bibliography_pages(env)
+        everything = bool(guides - {"needs-link"}) or is_bibliography
         listed = set(known) if everything else {k for k, r in known.items() if not r.link}
-        who = citers(env, domain)
         shown.update(listed)
-        state.append(sorted((k, [c.case.id for c in v.cases], v.pages) for k, v in who.items() if k in listed))
-        state.append(domain.index.hosts.get("resource"))
-    state.append([(key, known[key].fingerprint if key in known else None) for key in sorted(shown)])
-    return state
+        out.append(sorted((k, [c.case.id for c in v.cases], v.pages) for k, v in state.citers.items() if k in listed))
+        out.append(domain.index.hosts.get("resource"))
+    out.append([(key, known[key].fingerprint if key in known else None) for key in sorted(shown)])
+    return out
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
     """``env-get-updated``: pages whose casebook content changed although they were not re-read."""
     domain = get_domain(env)
     data = domain.data
+    state = _BuildState(domain)
     pages = set(data["listings"]) | set(data["indexes"]) | set(data["cases"]) | set(data["refs"])
-    pages |= set(data["guides"]) | set(page_citations(env)) | bibliography_pages(env)
+    pages |= set(data["guides"]) | set(state.citations) | state.bibliography_pages
     for docname in sorted(pages):
-        digest = page_digest(domain, docname)
+        digest = page_digest(domain, docname, state)
         if data["digests"].get(docname) != digest:
             data["digests"][docname] = digest
             yield docname

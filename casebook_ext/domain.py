@@ -75,6 +75,7 @@ class _Index:
     questions: dict[str, Any] = field(default_factory=dict)  # id -> QuestionEntry
     wanted: dict[str, Any] = field(default_factory=dict)  # id -> WantedEntry
     duplicate_entries: list[tuple[Any, Any]] = field(default_factory=list)  # (later, first) questions/wanted
+    order: dict[str, int] | None = None  # reading order of pages, filled on first use
 
 
 def term_anchor(taxonomy: str, slug: str) -> str:
@@ -125,6 +126,11 @@ class CasebookDomain(Domain):
 
     def note_index(self, docname: str, taxonomy: str) -> None:
         self.data["indexes"].setdefault(docname, []).append(taxonomy)
+        self._cache = None
+
+    def note_entry(self, key: str, entry: Any) -> None:
+        """Record a question or wanted case (``key`` names which) on its page."""
+        self.data[key].setdefault(entry.docname, []).append(entry)
         self._cache = None
 
     def note_guide(self, docname: str, group_by: str) -> None:
@@ -193,7 +199,13 @@ class CasebookDomain(Domain):
         return self._cache
 
     def reading_order(self) -> dict[str, int]:
-        """Each page's position when the book is read through its toctrees from the root."""
+        """Each page's position when the book is read through its toctrees from the root (cached per read)."""
+        index = self.index
+        if index.order is None:
+            index.order = self._walk_toctree()
+        return index.order
+
+    def _walk_toctree(self) -> dict[str, int]:
         includes = self.env.toctree_includes
         order: dict[str, int] = {}
         stack = [self.env.config.root_doc]

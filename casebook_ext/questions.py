@@ -130,7 +130,7 @@ class QuestionDirective(_CasebookDirective):
         cases = _list_option(self, "cases")
         text = plain_text(body)
         entry = QuestionEntry(question_id, text, tuple(themes), cases, self.env.docname, self.lineno)
-        domain.data["questions"].setdefault(self.env.docname, []).append(entry)
+        domain.note_entry("questions", entry)
         for case_id in cases:
             domain.note_ref(self.env.docname, "case", case_id)
 
@@ -204,7 +204,7 @@ class CaseWantedDirective(_CasebookDirective):
             self.env.docname,
             self.lineno,
         )
-        get_domain(self.env).data["wanted"].setdefault(self.env.docname, []).append(entry)
+        get_domain(self.env).note_entry("wanted", entry)
         box = nodes.container(classes=["casebook-wanted"])
         box += nodes.target("", "", ids=[entry.anchor])
         head = nodes.paragraph()
