@@ -496,3 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"casebook {args.command}: error: {error}", file=sys.stderr)
         return 2 if args.command != "new" else 1
+    except BrokenPipeError:
+        # The reader (e.g. ``| head``) stopped early: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

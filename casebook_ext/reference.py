@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from casebook_ext.config import CONFIG_FIELDS
@@ -12,6 +13,7 @@ from casebook_ext.domain import get_domain
 from casebook_ext.problems import SUBTYPES, WARNING_TYPE
 from casebook_ext.schema import FIELDS
 
+logger = logging.getLogger(__name__)
 PARTS = ("fields", "vocabularies", "config", "warnings")
 
 
@@ -91,8 +93,12 @@ class CasebookReferenceDirective(SphinxDirective):
         if part == "warnings":
             rows = [[_lit(f"{WARNING_TYPE}.{name}"), _inline(self, text)] for name, text in SUBTYPES.items()]
             return [_table(("Warning", "When"), rows)]
-        return [
-            self.state.document.reporter.warning(
-                f"casebook-reference: unknown part {part!r} (known: {', '.join(PARTS)})", line=self.lineno
-            )
-        ]
+        logger.warning(
+            "casebook-reference: unknown part %r (known: %s)",
+            part,
+            ", ".join(PARTS),
+            type=WARNING_TYPE,
+            subtype="bad_value",
+            location=(self.env.docname, self.lineno),
+        )
+        return []
