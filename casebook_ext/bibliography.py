@@ -41,17 +41,15 @@ def resources(env: BuildEnvironment) -> dict[str, Resource]:
     return _load_cached(data) if data is not None else {}
 
 
-_CACHE: dict[int, tuple[object, dict[str, Resource]]] = {}
+_last: tuple[BibliographyData, dict[str, Resource]] | None = None
 
 
 def _load_cached(data: BibliographyData) -> dict[str, Resource]:
-    """Classify the bibliography once per parse, not once per page."""
-    hit = _CACHE.get(id(data))
-    if hit is None or hit[0] is not data:
-        hit = (data, load(data))
-        _CACHE.clear()
-        _CACHE[id(data)] = hit
-    return hit[1]
+    """Classify the bibliography once per parse, not once per page (sphinxcontrib-bibtex reparses on change)."""
+    global _last
+    if _last is None or _last[0] is not data:
+        _last = (data, load(data))
+    return _last[1]
 
 
 def page_citations(env: BuildEnvironment) -> dict[str, set[str]]:

@@ -63,7 +63,7 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
     index = domain.index
     parts: list[object] = [sorted(index.hosts.items())]
     for listing in data["listings"].get(docname, ()):
-        parts.append([(e.docname, e.case, e.sections) for e in domain.select(listing.query)])
+        parts.append([(e.docname, e.case, e.sections) for e in domain.select(listing)])
     for taxonomy in data["indexes"].get(docname, ()):
         parts.append(taxonomy)
         parts.append([(e.docname, e.case) for e in domain.select(Query()) if e.case.values(taxonomy)])

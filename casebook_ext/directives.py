@@ -12,7 +12,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from casebook_ext import casefile as messages
-from casebook_ext.domain import CaseEntry, Listing, case_anchor, get_domain
+from casebook_ext.domain import CaseEntry, case_anchor, get_domain
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
@@ -212,7 +212,7 @@ class CaseListDirective(_CasebookDirective):
                         self.option_line("columns"),
                     )
             columns = tuple(c for c in wanted if c in TABLE_COLUMNS) or DEFAULT_COLUMNS
-        get_domain(self.env).note_listing(self.env.docname, Listing(query))
+        get_domain(self.env).note_listing(self.env.docname, query)
         node = casebook_listing(kind=self.kind, query=query, columns=columns)
         self.set_source_info(node)
         return [node]

@@ -56,13 +56,6 @@ class CaseEntry:
         return dict(self.field_lines).get(name, self.lineno)
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A list or table directive on a page, remembered so its page is rewritten when its cases change."""
-
-    query: Query
-
-
 @dataclass
 class _Index:
     """Views derived from the per-document data; rebuilt whenever that data changes."""
@@ -100,7 +93,7 @@ class CasebookDomain(Domain):
     }
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "cases": {},  # docname -> list[CaseEntry]
-        "listings": {},  # docname -> list[Listing]
+        "listings": {},  # docname -> list[Query] (of each case-list/case-table on the page)
         "indexes": {},  # docname -> list[str] (taxonomies whose term index the page holds)
         "refs": {},  # docname -> set[tuple[str, str]] ((reftype, target) of roles used)
         "guides": {},  # docname -> list[str] (resource guides, question and wanted indexes on the page)
@@ -121,7 +114,7 @@ class CasebookDomain(Domain):
         self.data["cases"].setdefault(entry.docname, []).append(entry)
         self._cache = None
 
-    def note_listing(self, docname: str, listing: Listing) -> None:
+    def note_listing(self, docname: str, listing: Query) -> None:
         self.data["listings"].setdefault(docname, []).append(listing)
 
     def note_index(self, docname: str, taxonomy: str) -> None:
