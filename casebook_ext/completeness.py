@@ -10,8 +10,19 @@ from dataclasses import dataclass
 
 from casebook_ext.schema import FIELDS, Case
 
-#: The narrative sections every case page is expected to have, in order.
-STANDARD_SECTIONS = ("Context", "What was done", "Through the ROAR lens", "Outcomes", "Open questions", "Resources")
+#: The narrative sections of a case page, in order; a case is complete when it has the expected ones.
+STANDARD_SECTIONS = (
+    "Overview",
+    "Mission and goals",
+    "What was done",
+    "Governance",
+    "Results and evaluation",
+    "Challenges and lessons",
+    "Through the ROAR lens",
+    "At the 2023 gathering",
+    "Open questions",
+)
+EXPECTED_SECTIONS = ("Overview", "What was done", "Results and evaluation", "Through the ROAR lens")
 
 _VALUES = {
     "title": lambda c: c.title != c.id,
@@ -29,6 +40,7 @@ _VALUES = {
     "resources": lambda c: c.resources,
     "last-reviewed": lambda c: c.last_reviewed,
 }
+_SCORED = tuple(spec for spec in FIELDS if spec.name in _VALUES)
 
 
 @dataclass(frozen=True)
@@ -40,9 +52,9 @@ class Completeness:
 
 def score(case: Case, sections: tuple[str, ...]) -> Completeness:
     """Share of fields filled (a status of ``unknown`` counts as missing) and standard sections present."""
-    missing_fields = tuple(spec.name for spec in FIELDS if not _VALUES[spec.name](case))
+    missing_fields = tuple(spec.name for spec in _SCORED if not _VALUES[spec.name](case))
     present = {title.strip().casefold() for title in sections}
-    missing_sections = tuple(s for s in STANDARD_SECTIONS if s.casefold() not in present)
-    total = len(FIELDS) + len(STANDARD_SECTIONS)
+    missing_sections = tuple(s for s in EXPECTED_SECTIONS if s.casefold() not in present)
+    total = len(_SCORED) + len(EXPECTED_SECTIONS)
     have = total - len(missing_fields) - len(missing_sections)
     return Completeness(round(100 * have / total), missing_fields, missing_sections)

@@ -32,6 +32,13 @@ class CasebookConfig:
             "page, so page size and build time stay linear in the number of cases."
         },
     )
+    editorial_fields: list[str] = field(
+        default_factory=lambda: ["pillars"],
+        metadata={
+            "doc": "Fields that are always the casebook's own classification (marked as such on every case), "
+            "besides those a case lists in ``editorial``."
+        },
+    )
     summary_max_length: int = field(
         default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."}
     )

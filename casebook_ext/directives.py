@@ -91,7 +91,7 @@ class CaseDirective(_CasebookDirective):
         index = addnodes.index(entries=index_entries(case, anchor))
 
         self._check_resources(case.resources)
-        panel = facts_panel(case, self.env.docname, domain.vocabularies)
+        panel = facts_panel(case, self.env.docname, domain.vocabularies, config.casebook_editorial_fields)
         if self.content:
             self.warn("case_content", messages.CASE_CONTENT_MESSAGE, self.body_line())
             panel += self.parse_content_to_nodes()

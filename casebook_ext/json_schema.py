@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casebook_ext.schema import FIELDS, Kind
+from casebook_ext.schema import EDITORIAL_FIELDS, FIELDS, Kind
 from casebook_ext.vocabulary import Vocabularies
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -41,6 +41,8 @@ def _property(kind: Kind, vocabulary: list[str] | None) -> dict[str, Any]:
                 },
             },
         }
+    if kind is Kind.FIELD_NAMES:
+        return {"type": "array", "items": {"type": "string", "enum": list(EDITORIAL_FIELDS)}, "uniqueItems": True}
     if kind is Kind.KEYS:
         return {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
     return {"type": "string", "minLength": 1}

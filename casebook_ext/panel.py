@@ -73,7 +73,12 @@ def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
     return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=[f"casebook-field-{key}"])
 
 
-def facts_panel(case: Case, docname: str, vocab: Vocabularies) -> nodes.topic:
+EDITORIAL_NOTE = "the casebook's classification"
+
+
+def facts_panel(
+    case: Case, docname: str, vocab: Vocabularies, editorial_fields: Sequence[str] = ("pillars",)
+) -> nodes.topic:
     """The panel: title, summary, then one field per filled-in fact, in schema order."""
     panel = nodes.topic(classes=["casebook-facts"])
     panel += nodes.title(case.title, case.title)
@@ -115,5 +120,13 @@ def facts_panel(case: Case, docname: str, vocab: Vocabularies) -> nodes.topic:
         fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
     fields += _field("Case id", nodes.paragraph("", "", nodes.literal(case.id, case.id)), "id")
     fields += casebook_completeness(case_id=case.id)
+    editorial = {*editorial_fields, *case.editorial}
+    for item in fields.findall(nodes.field):
+        key = next((c[len("casebook-field-") :] for c in item["classes"] if c.startswith("casebook-field-")), "")
+        if key in editorial:
+            body = item[1]
+            para = body[0] if body.children and isinstance(body[0], nodes.paragraph) else body
+            para += nodes.Text(" ")
+            para += nodes.emphasis(f"({EDITORIAL_NOTE})", f"({EDITORIAL_NOTE})", classes=["casebook-editorial"])
     panel += fields
     return panel

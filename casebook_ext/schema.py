@@ -33,6 +33,7 @@ class Kind(enum.Enum):
     DATE = "date"  # YYYY-MM-DD
     RELATIONS = "relations"  # comma-separated "case-id" or "case-id (relation)"
     KEYS = "keys"  # comma-separated BibTeX keys
+    FIELD_NAMES = "field-names"  # comma-separated names of this schema's classifying fields
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,18 @@ FIELDS: tuple[FieldSpec, ...] = (
         "iipp2023moinroundup",
     ),
     FieldSpec("last-reviewed", Kind.DATE, True, "When the case was last checked against its sources.", "2026-11-29"),
+    FieldSpec(
+        "editorial",
+        Kind.FIELD_NAMES,
+        False,
+        "Fields whose values are the casebook's own classification rather than a source's statement, "
+        "comma-separated; the facts panel marks them (``casebook_editorial_fields`` are always marked).",
+        "status, themes",
+    ),
 )
 FIELDS_BY_NAME: Mapping[str, FieldSpec] = {f.name: f for f in FIELDS}
+#: Fields whose value may be the casebook's own judgement rather than a source's statement.
+EDITORIAL_FIELDS = ("place", "country", "level", "organisations", "years", "status", "pillars", "instruments", "themes")
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,7 @@ class Case:
     related: tuple[Relation, ...] = ()
     resources: tuple[str, ...] = ()
     last_reviewed: dt.date | None = None
+    editorial: tuple[str, ...] = ()
 
     def values(self, taxonomy: str) -> tuple[str, ...]:
         """The case's values for a taxonomy name (``pillar``, ``country``...)."""
@@ -377,6 +389,7 @@ def parse_case(
         related=items("related"),
         resources=items("resources"),
         last_reviewed=cast("dt.date | None", values.get("last-reviewed")),
+        editorial=items("editorial"),
     )
     return case, parser.problems
 
@@ -407,4 +420,15 @@ def _parse_value(parser: _Parser, spec: FieldSpec, text: str) -> object:
             if re.search(r"[\s{}\"'#%]", key):
                 parser.warn("bad_value", f"{spec.name}: {key!r} is not a BibTeX key", spec.name)
         return [k for k in keys if not re.search(r"[\s{}\"'#%]", k)]
+    if spec.kind is Kind.FIELD_NAMES:
+        names = parser.items(spec, text)
+        for name in names:
+            if name not in EDITORIAL_FIELDS:
+                parser.warn(
+                    "bad_value",
+                    f"{spec.name}: {name!r} is not a field that classifies a case"
+                    f"{suggest(name, list(EDITORIAL_FIELDS))} (known: {', '.join(EDITORIAL_FIELDS)})",
+                    spec.name,
+                )
+        return [n for n in names if n in EDITORIAL_FIELDS]
     raise AssertionError(spec.kind)

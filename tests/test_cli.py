@@ -23,7 +23,7 @@ from casebook_ext.schema import FIELDS
 from casebook_ext.vocabulary import Vocabularies
 
 REPO = Path(__file__).parent.parent
-STANDARD_SECTIONS = ("Context", "What was done", "Through the ROAR lens", "Outcomes", "Open questions", "Resources")
+from casebook_ext.completeness import STANDARD_SECTIONS  # noqa: E402
 WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): WARNING: (?P<message>.*) \[(?P<type>\w+)\.(?P<subtype>\w+)\]$")
 SUMMARY = re.compile(r"^(\d+) cases? checked, (\d+) problems?$", re.MULTILINE)
 

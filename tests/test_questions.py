@@ -53,8 +53,8 @@ def test_completeness_counts_fields_and_standard_sections(qproj: Project) -> Non
     alpha = build.page("alpha").split("casebook-field-completeness")[2]
     assert "100%" in alpha
     beta = build.page("beta").split("casebook-field-completeness")[2].split("</dd>")[0]
-    # 9 of 14 fields (status "unknown" counts as missing) + 1 of 6 sections = 8 of 20.
-    assert "40%" in beta and "status" in beta and "Outcomes" in beta and "Context" not in beta
+    # 7 of 14 fields (status "unknown" counts as missing) + 1 of 4 expected sections = 8 of 18.
+    assert "44%" in beta and "status" in beta and "Results and evaluation" in beta and "Overview" not in beta
 
 
 def test_adding_a_section_updates_completeness_and_retitling_a_case_updates_questions(qproj: Project) -> None:
@@ -62,11 +62,11 @@ def test_adding_a_section_updates_completeness_and_retitling_a_case_updates_ques
     qproj.write(
         "beta.md",
         qproj.read("beta.md")
-        .replace("## Context", "## Context\n\n## Outcomes\n\nNone yet.\n")
+        .replace("## Overview", "## Overview\n\n## Results and evaluation\n\nNone yet.\n")
         .replace(":title: Beta case", ":title: Beta renamed"),
     )
     build = qproj.build()
-    assert "45%" in build.page("beta").split("casebook-field-completeness")[2]
+    assert "50%" in build.page("beta").split("casebook-field-completeness")[2]
     assert {"beta", "questions", "session", "alpha"} <= build.written
     assert ">Beta renamed<" in build.page("questions")
     assert build.pages() == qproj.build(out="_clean", freshenv=True).pages()
