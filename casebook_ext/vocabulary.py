@@ -55,6 +55,7 @@ LEVELS = _terms(
 STATUSES = _terms(
     ("exploring", "Exploring", "Early, exploratory work on whether and how to act."),
     ("designing", "Designing", "The mission or instrument is being designed."),
+    ("piloting", "Piloting", "The approach is being tested on a small scale before a wider roll-out."),
     ("implementing", "Implementing", "The work is under way."),
     ("evaluating", "Evaluating", "The work is being evaluated or reviewed."),
     ("scaled", "Scaled", "The approach has been extended or adopted elsewhere."),
