@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook_ext.domain import country_name
+from casebook_ext.countries import country_name
 from casebook_ext.query import Query
 from casebook_ext.schema import Case, parse_case
 from casebook_ext.vocabulary import INSTRUMENTS, LEVELS, PILLARS, RELATIONS, STATUSES, THEMES, Term, Vocabularies

@@ -4,28 +4,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: Bump when the shape of stored data changes, so old environments are rebuilt.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from docutils import nodes as docutils_nodes
+    """Register the casebook: one flat list of what it adds to Sphinx.
 
-    from casebook_ext import config, dependencies, directives, navigation, nodes, output, questions, reference, roles
-    from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, collect_sections
+    The imports are here rather than at the top of the module so that ``import casebook_ext``
+    (which the ``casebook`` command does) does not load Sphinx's writers and the bibliography.
+    """
+    from casebook_ext import (
+        citestyle,
+        collect,
+        config,
+        dependencies,
+        directives,
+        navigation,
+        nodes,
+        output,
+        questions,
+        reference,
+        roles,
+    )
+    from casebook_ext.domain import CasebookDomain
     from casebook_ext.latex import PrintCases
-    from casebook_ext.linkcheck import settings as linkcheck_settings
-    from casebook_ext.linkcheck.builder import LinkcheckBuilder
-    from casebook_ext.linkcheck.directive import LinkcheckSchemaDirective
     from casebook_ext.transforms import FillListings
 
+    citestyle.register()
     config.register(app)
     app.connect("config-inited", config.check)
+    app.connect("config-inited", roles.register_short_roles)
+    app.connect("config-inited", output.add_static_path)
     nodes.register(app)
     app.add_domain(CasebookDomain)
     app.add_directive("case", directives.CaseDirective)
@@ -38,19 +53,24 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-wanted", questions.CaseWantedDirective)
     app.add_directive("cases-wanted", questions.CasesWantedDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
-    for name in ("case", "resource", "question", "wanted", *TAXONOMY_LABELS):
-        app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
-    app.connect("doctree-read", collect_sections)
+    app.connect("doctree-read", collect.add_case_sections, priority=collect.BEFORE_CONTENTS)
+    app.connect("doctree-read", collect.collect_page)
     app.add_post_transform(FillListings)
     app.add_post_transform(PrintCases)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.add_css_file("casebook.css")
-    app.connect("build-finished", output.write_assets)
+    app.connect("build-finished", output.write_schema)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
+    # >>> link checker (until it becomes its own extension)
+    from casebook_ext.linkcheck import settings as linkcheck_settings
+    from casebook_ext.linkcheck.builder import LinkcheckBuilder
+    from casebook_ext.linkcheck.directive import LinkcheckSchemaDirective
+
     app.add_builder(LinkcheckBuilder)
     app.add_directive("casebook-linkcheck-schema", LinkcheckSchemaDirective)
     linkcheck_settings.register(app)
+    # <<< link checker
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -1,28 +1,36 @@
-"""Glue to sphinxcontrib-bibtex and pybtex: its parsed .bib data, its citations, its style.
+"""The one door to sphinxcontrib-bibtex: its parsed .bib data, its citations and its bibliographies.
 
-sphinxcontrib-bibtex parses the .bib files once per build and records every citation
-role; the casebook reads both through the ``cite`` domain rather than parsing again,
-and formats entries with the same pybtex style, so nothing is formatted by hand.
+sphinxcontrib-bibtex parses the .bib files once per build and records every citation role in
+its ``cite`` domain; the casebook reads them from there rather than parsing again. Every
+access to that domain is in this module, so a change on its side is mended in one place. The
+extension works without sphinxcontrib-bibtex: then there is no bibliography, and a case's
+resources are shown as plain keys (see :func:`available`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
-
+from casebook_ext import citestyle
+from casebook_ext.config import settings_of
 from casebook_ext.resources import Resource, load
 
 if TYPE_CHECKING:
-    from pybtex.database import BibliographyData, Entry
+    from pybtex.database import BibliographyData
     from sphinx.environment import BuildEnvironment
 
 
 def _cite_domain(env: BuildEnvironment) -> Any | None:
+    """sphinxcontrib-bibtex's ``BibtexDomain``, whose public properties ``bibdata``, ``citation_refs``
+    and ``bibliographies`` are read below (the package ships no type hints, hence ``Any``)."""
     return env.domains["cite"] if "cite" in env.domains else None
+
+
+def available(env: BuildEnvironment) -> bool:
+    """Whether the site loads sphinxcontrib-bibtex (and so has a bibliography to check keys against)."""
+    return _cite_domain(env) is not None
 
 
 def bib_data(env: BuildEnvironment) -> BibliographyData | None:
@@ -33,23 +41,35 @@ def bib_data(env: BuildEnvironment) -> BibliographyData | None:
 
 def bib_files(env: BuildEnvironment) -> list[Path]:
     domain = _cite_domain(env)
-    return list(domain.bibdata.bibfiles) if domain is not None else []
-
-
-def resources(env: BuildEnvironment) -> dict[str, Resource]:
-    data = bib_data(env)
-    return _load_cached(data) if data is not None else {}
+    return [Path(p) for p in domain.bibdata.bibfiles] if domain is not None else []
 
 
 _last: tuple[BibliographyData, dict[str, Resource]] | None = None
 
 
-def _load_cached(data: BibliographyData) -> dict[str, Resource]:
-    """Classify the bibliography once per parse, not once per page (sphinxcontrib-bibtex reparses on change)."""
+def resources(env: BuildEnvironment) -> dict[str, Resource]:
+    """Every entry as a :class:`Resource`, classified once per parse (not once per page)."""
     global _last
+    data = bib_data(env)
+    if data is None:
+        return {}
     if _last is None or _last[0] is not data:
-        _last = (data, load(data))
+        _last = (data, load(data, tuple(settings_of(env.config).vocabularies()["pillar"])))
     return _last[1]
+
+
+_labels: tuple[BibliographyData, dict[str, str]] | None = None
+
+
+def labels(env: BuildEnvironment) -> dict[str, str]:
+    """Every entry's short citation label (``IIPP 2023a``), computed once per parse."""
+    global _labels
+    data = bib_data(env)
+    if data is None:
+        return {}
+    if _labels is None or _labels[0] is not data:
+        _labels = (data, citestyle.labels(data))
+    return _labels[1]
 
 
 def page_citations(env: BuildEnvironment) -> dict[str, set[str]]:
@@ -66,37 +86,3 @@ def bibliography_pages(env: BuildEnvironment) -> set[str]:
     """Pages holding a ``bibliography`` directive (their content depends on every citation)."""
     domain = _cite_domain(env)
     return {key.docname for key in domain.bibliographies} if domain is not None else set()
-
-
-@cache
-def _style(name: str) -> Any:
-    from pybtex.plugin import find_plugin
-
-    return find_plugin("pybtex.style.formatting", name)()
-
-
-@cache
-def _backend() -> Any:
-    from pybtex.plugin import find_plugin
-
-    return find_plugin("pybtex.backends", "docutils")()
-
-
-def format_entry(env: BuildEnvironment, entry: Entry, resource: Resource) -> tuple[list[nodes.Node], str | None]:
-    """The entry formatted by the site's pybtex style, and the required field it lacks, if any.
-
-    A style drops the whole entry, link included, when a required field is missing; the
-    casebook then shows the title and link itself rather than lose them.
-    """
-    from pybtex.richtext import Text
-    from pybtex.style.template import FieldIsMissing
-
-    try:
-        formatted = _style(env.config.bibtex_default_style).format_entry(label="", entry=entry)
-        return list(formatted.text.render(_backend())), None
-    except FieldIsMissing as missing:
-        title = Text.from_latex(entry.fields.get("title", resource.key)).render(_backend())
-        out: list[nodes.Node] = [*title, nodes.Text(".")]
-        if resource.link:
-            out += [nodes.Text(" "), nodes.reference(resource.link, resource.link, refuri=resource.link)]
-        return out, str(missing.field_name)

@@ -21,23 +21,26 @@ from typing import TYPE_CHECKING, Any, cast
 
 from casebook_ext import __version__
 from casebook_ext.casefile import (
-    CASE_CONTENT_MESSAGE,
     SUFFIXES,
     CaseBlock,
     Conf,
     declared_ids,
     docname,
-    duplicate_id_message,
     find_conf,
-    missing_id_message,
     read_cases,
     read_conf,
     source_files,
+)
+from casebook_ext.messages import (
+    CASE_CONTENT_MESSAGE,
+    duplicate_id_message,
+    missing_id_message,
     unknown_related_message,
     unknown_resource_message,
 )
+from casebook_ext.model import Case
 from casebook_ext.problems import WARNING_TYPE
-from casebook_ext.schema import FIELDS, Case, FieldSpec, Kind, parse_case
+from casebook_ext.schema import FIELDS, FieldSpec, Kind, parse_case
 from casebook_ext.vocabulary import SLUG_RE, Vocabularies
 
 if TYPE_CHECKING:

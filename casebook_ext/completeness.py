@@ -1,16 +1,17 @@
-"""How complete a case is: which fields and standard narrative sections it has.
+"""How complete a case is: which fields and expected narrative sections it has.
 
-Shown on every case so readers see how much the casebook knows, and contributors see
-which cases need work; computed, never typed in, so it cannot go stale.
+Shown to contributors so they see which cases need work; computed, never typed in, so it
+cannot go stale. Which sections count is a site setting (``casebook_expected_sections``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from casebook_ext.schema import FIELDS, Case
+from casebook_ext.model import Case
 
-#: The narrative sections of a case page, in order; a case is complete when it has the expected ones.
+#: The narrative sections of a case page, in order (the case template follows them).
 STANDARD_SECTIONS = (
     "Overview",
     "Mission and goals",
@@ -22,9 +23,11 @@ STANDARD_SECTIONS = (
     "At the 2023 gathering",
     "Open questions",
 )
+#: The sections a complete case has, by default.
 EXPECTED_SECTIONS = ("Overview", "What was done", "Results and evaluation", "Through the ROAR lens")
 
-_VALUES = {
+#: field -> whether a case fills it (a status of ``unknown`` counts as missing).
+FILLED: dict[str, Callable[[Case], object]] = {
     "title": lambda c: c.title != c.id,
     "summary": lambda c: c.summary,
     "place": lambda c: c.place,
@@ -40,7 +43,14 @@ _VALUES = {
     "resources": lambda c: c.resources,
     "last-reviewed": lambda c: c.last_reviewed,
 }
-_SCORED = tuple(spec for spec in FIELDS if spec.name in _VALUES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a complete case has: these fields filled and these sections present."""
+
+    fields: tuple[str, ...] = tuple(FILLED)
+    sections: tuple[str, ...] = EXPECTED_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,11 @@ class Completeness:
     missing_sections: tuple[str, ...]
 
 
-def score(case: Case, sections: tuple[str, ...]) -> Completeness:
-    """Share of fields filled (a status of ``unknown`` counts as missing) and standard sections present."""
-    missing_fields = tuple(spec.name for spec in _SCORED if not _VALUES[spec.name](case))
+def score(case: Case, sections: tuple[str, ...], rule: Rule = Rule()) -> Completeness:
+    """Share of the rule's fields filled and of its sections present."""
+    missing_fields = tuple(name for name in rule.fields if not FILLED[name](case))
     present = {title.strip().casefold() for title in sections}
-    missing_sections = tuple(s for s in EXPECTED_SECTIONS if s.casefold() not in present)
-    total = len(_SCORED) + len(EXPECTED_SECTIONS)
+    missing_sections = tuple(s for s in rule.sections if s.casefold() not in present)
+    total = len(rule.fields) + len(rule.sections)
     have = total - len(missing_fields) - len(missing_sections)
-    return Completeness(round(100 * have / total), missing_fields, missing_sections)
+    return Completeness(round(100 * have / total) if total else 100, missing_fields, missing_sections)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from casebook_ext.vocabulary import DEFAULT_VOCABULARIES, SLUG_RE, Vocabularies
+from sphinx.errors import ConfigError
+
+from casebook_ext.completeness import EXPECTED_SECTIONS, FILLED, Rule
+from casebook_ext.schema import EDITORIAL_FIELDS
+from casebook_ext.vocabulary import DEFAULT_VOCABULARIES, SLUG_RE, TAXONOMY_LABELS, Vocabularies
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,6 +28,35 @@ class CasebookConfig:
             + ", ".join(f"``{n}``" for n in DEFAULT_VOCABULARIES)
             + "."
         },
+    )
+    terms: dict[str, dict[str, str]] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Vocabularies replaced by a site's own: ``{vocabulary: {slug: label}}`` (for example other "
+            "``pillar`` terms than the ROAR framework's, for a casebook of another field)."
+        },
+    )
+    taxonomy_labels: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Names readers see for taxonomies, replacing the defaults: ``{taxonomy: label}``, "
+            "e.g. ``{'pillar': 'Framework pillar'}``."
+        },
+    )
+    short_roles: bool = field(
+        default=False,
+        metadata={
+            "doc": "Also register the roles without the ``casebook:`` prefix (``case``, ``pillar``, "
+            "``country`` ...), for sites where no other extension uses those names."
+        },
+    )
+    expected_sections: list[str] = field(
+        default_factory=lambda: list(EXPECTED_SECTIONS),
+        metadata={"doc": "Section titles a complete case has, for the completeness indicator contributors see."},
+    )
+    completeness_fields: list[str] = field(
+        default_factory=lambda: list(FILLED),
+        metadata={"doc": "Fields a complete case fills, for the completeness indicator contributors see."},
     )
     collapse_navigation: bool = field(
         default=True,
@@ -98,7 +131,13 @@ class CasebookConfig:
     )
 
     def vocabularies(self) -> Vocabularies:
-        return Vocabularies.build(self.extra_terms)
+        return Vocabularies.build(self.extra_terms, self.terms)
+
+    def completeness_rule(self) -> Rule:
+        return Rule(tuple(self.completeness_fields), tuple(self.expected_sections))
+
+    def taxonomy_label(self, taxonomy: str) -> str:
+        return self.taxonomy_labels.get(taxonomy) or TAXONOMY_LABELS[taxonomy]
 
 
 CONFIG_FIELDS = dataclasses.fields(CasebookConfig)
@@ -114,25 +153,62 @@ def register(app: Sphinx) -> None:
         )
 
 
-def problems(config: Config) -> list[str]:
-    """What is wrong with a site's casebook settings, as messages."""
+def _type_problem(name: str, value: object, default: object) -> str | None:
+    """A value whose type differs from its default's (a list where a dict is expected...)."""
+    expected = dict if isinstance(default, dict) else type(default)
+    if expected is int and isinstance(value, bool):
+        return f"{name} must be an integer, not {value!r}"
+    if not isinstance(value, expected):
+        return f"{name} must be a {expected.__name__}, not {type(value).__name__} {value!r}"
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        return f"{name} must be a list of strings"
+    return None
+
+
+def _term_problems(name: str, mapping: dict[Any, Any]) -> list[str]:
     found: list[str] = []
-    extra = config.casebook_extra_terms
-    for name, terms in extra.items():
-        if name not in DEFAULT_VOCABULARIES:
-            found.append(
-                f"casebook_extra_terms: unknown vocabulary {name!r} (known: {', '.join(DEFAULT_VOCABULARIES)})"
-            )
+    for vocabulary, terms in mapping.items():
+        if vocabulary not in DEFAULT_VOCABULARIES:
+            found.append(f"{name}: unknown vocabulary {vocabulary!r} (known: {', '.join(DEFAULT_VOCABULARIES)})")
             continue
         if not isinstance(terms, dict):
-            found.append(f"casebook_extra_terms[{name!r}] must be a dict of slug -> label")
+            found.append(f"{name}[{vocabulary!r}] must be a dict of slug -> label, not {type(terms).__name__}")
             continue
         for slug, label in terms.items():
             if not isinstance(slug, str) or not SLUG_RE.match(slug):
-                found.append(f"casebook_extra_terms[{name!r}]: {slug!r} is not a slug")
+                found.append(f"{name}[{vocabulary!r}]: {slug!r} is not a slug")
             if not isinstance(label, str) or not label.strip():
-                found.append(f"casebook_extra_terms[{name!r}][{slug!r}] needs a non-empty label")
-    if not isinstance(config.casebook_summary_max_length, int) or config.casebook_summary_max_length < 1:
+                found.append(f"{name}[{vocabulary!r}][{slug!r}] needs a non-empty label")
+    return found
+
+
+def problems(config: Config) -> list[str]:
+    """What is wrong with a site's casebook settings, as messages (never an exception)."""
+    found: list[str] = []
+    for f in CONFIG_FIELDS:
+        name = f"casebook_{f.name}"
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        problem = _type_problem(name, getattr(config, name), default)
+        if problem:
+            found.append(problem)
+    if found:
+        return found
+    found += _term_problems("casebook_extra_terms", config.casebook_extra_terms)
+    found += _term_problems("casebook_terms", config.casebook_terms)
+    for taxonomy, label in config.casebook_taxonomy_labels.items():
+        if taxonomy not in TAXONOMY_LABELS:
+            found.append(
+                f"casebook_taxonomy_labels: unknown taxonomy {taxonomy!r} (known: {', '.join(TAXONOMY_LABELS)})"
+            )
+        elif not isinstance(label, str) or not label.strip():
+            found.append(f"casebook_taxonomy_labels[{taxonomy!r}] needs a non-empty label")
+    for name in config.casebook_editorial_fields:
+        if name not in EDITORIAL_FIELDS:
+            found.append(f"casebook_editorial_fields: {name!r} is not a field (known: {', '.join(EDITORIAL_FIELDS)})")
+    for name in config.casebook_completeness_fields:
+        if name not in FILLED:
+            found.append(f"casebook_completeness_fields: {name!r} is not a field (known: {', '.join(FILLED)})")
+    if config.casebook_summary_max_length < 1:
         found.append("casebook_summary_max_length must be a positive integer")
     return found
 
@@ -142,10 +218,19 @@ def from_sphinx(config: Config) -> CasebookConfig:
     return CasebookConfig(**{f.name: getattr(config, f"casebook_{f.name}") for f in CONFIG_FIELDS})
 
 
-def check(app: Sphinx, config: Config) -> None:
-    """Stop the build early with every settings problem listed, not a traceback later."""
-    from sphinx.errors import ConfigError
+_settings: tuple[Config, CasebookConfig] | None = None
 
+
+def settings_of(config: Config) -> CasebookConfig:
+    """The typed settings of the current build, made once per configuration object."""
+    global _settings
+    if _settings is None or _settings[0] is not config:
+        _settings = (config, from_sphinx(config))
+    return _settings[1]
+
+
+def check(app: Sphinx, config: Config) -> None:
+    """``config-inited``: stop early with every settings problem in one message, never a traceback."""
     found = problems(config)
     if found:
-        raise ConfigError("invalid casebook configuration in conf.py: " + "; ".join(found))
+        raise ConfigError("invalid casebook settings in conf.py:\n- " + "\n- ".join(found))

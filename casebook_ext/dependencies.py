@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from casebook_ext.bibliography import bibliography_pages, page_citations, resources
-from casebook_ext.casefile import duplicate_id_message, unknown_related_message
+from casebook_ext import bibliography, resource_checks
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.guide import Citers, citers
-from casebook_ext.guide import check as check_resources
+from casebook_ext.messages import duplicate_id_message, unknown_related_message
+from casebook_ext.model import QuestionEntry, WantedEntry
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import Query
+from casebook_ext.schema import suggest
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,15 +35,14 @@ class _BuildState:
     """What every page's digest reads, computed once per build rather than once per page."""
 
     def __init__(self, domain: CasebookDomain) -> None:
-        from casebook_ext.questions import all_questions, all_wanted
-
         env = domain.env
-        self.resources = resources(env)
-        self.citations = page_citations(env)
-        self.bibliography_pages = bibliography_pages(env)
-        self.questions = all_questions(domain)
-        self.wanted = all_wanted(domain)
-        self.questions_by_case: dict[str, list[object]] = {}
+        self.resources = bibliography.resources(env)
+        self.labels = bibliography.labels(env)
+        self.citations = bibliography.page_citations(env)
+        self.bibliography_pages = bibliography.bibliography_pages(env)
+        self.questions: list[QuestionEntry] = domain.all_questions()
+        self.wanted: list[WantedEntry] = domain.all_wanted()
+        self.questions_by_case: dict[str, list[QuestionEntry]] = {}
         for question in self.questions:
             for case_id in question.cases:
                 self.questions_by_case.setdefault(case_id, []).append(question)
@@ -59,7 +59,7 @@ class _BuildState:
 def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None = None) -> str:
     """A hash of all casebook data the page's late-filled parts render."""
     state = state or _BuildState(domain)
-    data = domain.data
+    data = domain.store
     index = domain.index
     parts: list[object] = [sorted(index.hosts.items())]
     for listing in data["listings"].get(docname, ()):
@@ -75,7 +75,7 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
             other = index.by_id.get(target)
             parts.append((other.docname, other.case.title, other.case.related) if other else None)
     for reftype, target in sorted(data["refs"].get(docname, ())):
-        parts.append((reftype, target, domain._resolve(reftype, target)))
+        parts.append((reftype, target, domain.resolve_target(reftype, target)))
     parts.append(_bibliography_state(domain, docname, state))
     parts.append(_questions_state(domain, docname, state))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
@@ -84,7 +84,7 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
 def _questions_state(domain: CasebookDomain, docname: str, state: _BuildState) -> object:
     """What the page shows of questions and wanted cases."""
     index = domain.index
-    guides = set(domain.data["guides"].get(docname, ()))
+    guides = set(domain.store["guides"].get(docname, ()))
     shown: list[object] = []
     if "questions" in guides:
         shown.append(state.questions)
@@ -94,7 +94,7 @@ def _questions_state(domain: CasebookDomain, docname: str, state: _BuildState) -
     if "wanted" in guides:
         shown.append(state.wanted)
         shown.append(sorted(index.by_id))
-    for entry in domain.data["cases"].get(docname, ()):
+    for entry in domain.store["cases"].get(docname, ()):
         shown.append(state.questions_by_case.get(entry.case.id, []))
     return shown
 
@@ -103,26 +103,35 @@ def _bibliography_state(domain: CasebookDomain, docname: str, state: _BuildState
     """What the page shows of the bibliography: its resources' entries and who cites them."""
     known = state.resources
     shown: set[str] = set(state.citations.get(docname, ()))
-    for entry in domain.data["cases"].get(docname, ()):
+    for entry in domain.store["cases"].get(docname, ()):
         shown.update(entry.case.resources)
     out: list[object] = []
-    guides = set(domain.data["guides"].get(docname, ())) & {"kind", "pillar", "needs-link"}
+    guides = set(domain.store["guides"].get(docname, ())) & {"kind", "pillar", "needs-link"}
     is_bibliography = docname in state.bibliography_pages
     if guides or is_bibliography:
         # A guide or a bibliography shows many entries and who cites them.
         everything = bool(guides - {"needs-link"}) or is_bibliography
         listed = set(known) if everything else {k for k, r in known.items() if not r.link}
         shown.update(listed)
-        out.append(sorted((k, [c.case.id for c in v.cases], v.pages) for k, v in state.citers.items() if k in listed))
+        # Who cites each entry; a guide also shows their titles and files entries by their pillars.
+        out.append(
+            sorted(
+                (k, [(c.case.id, c.case.title, c.case.pillars) if guides else c.case.id for c in v.cases], v.pages)
+                for k, v in state.citers.items()
+                if k in listed
+            )
+        )
         out.append(domain.index.hosts.get("resource"))
-    out.append([(key, known[key].fingerprint if key in known else None) for key in sorted(shown)])
+    out.append(
+        [(key, known[key].fingerprint if key in known else None, state.labels.get(key)) for key in sorted(shown)]
+    )
     return out
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
     """``env-get-updated``: pages whose casebook content changed although they were not re-read."""
     domain = get_domain(env)
-    data = domain.data
+    data = domain.store
     state = _BuildState(domain)
     pages = set(data["listings"]) | set(data["indexes"]) | set(data["cases"]) | set(data["refs"])
     pages |= set(data["guides"]) | set(state.citations) | state.bibliography_pages
@@ -137,7 +146,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: problems only visible with every case read (ids, related cases)."""
     domain = get_domain(env)
     index = domain.index
-    check_resources(env, domain)
+    resource_checks.check(env, domain)
     for entry, first in index.duplicates:
         logger.warning(
             "%s",
@@ -146,12 +155,16 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
             subtype="duplicate_id",
             location=(entry.docname, entry.lineno),
         )
-    for item, first in index.duplicate_entries:
+    duplicates: list[tuple[QuestionEntry | WantedEntry, QuestionEntry | WantedEntry]] = [
+        *index.duplicate_questions,
+        *index.duplicate_wanted,
+    ]
+    for item, earlier in duplicates:
         logger.warning(
             "duplicate id %r (first declared in %s, line %s)",
             item.id,
-            env.doc2path(first.docname),
-            first.lineno,
+            env.doc2path(earlier.docname),
+            earlier.lineno,
             type=WARNING_TYPE,
             subtype="duplicate_id",
             location=(item.docname, item.lineno),
@@ -159,8 +172,6 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     for question in index.questions.values():
         for case_id in question.cases:
             if case_id not in index.by_id:
-                from casebook_ext.schema import suggest
-
                 logger.warning(
                     "question %r names case %r, which does not exist%s",
                     question.id,
@@ -170,11 +181,27 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                     subtype="unknown_case",
                     location=(question.docname, question.lineno),
                 )
+    cited = [entry for entry in index.by_id.values() if entry.case.resources]
+    if cited and not bibliography.available(env):
+        logger.warning(
+            "cases name resources but sphinxcontrib-bibtex is not loaded, so they are shown as plain keys: add "
+            "'sphinxcontrib.bibtex' to extensions and list your .bib files in bibtex_bibfiles",
+            type=WARNING_TYPE,
+            subtype="no_bibliography",
+            location=(cited[0].docname, cited[0].line_of("resources")),
+        )
     for entry in index.by_id.values():
         for relation in entry.case.related:
+            if relation.target == entry.case.id:
+                logger.warning(
+                    "related: case %r is related to itself; the relation is ignored",
+                    relation.target,
+                    type=WARNING_TYPE,
+                    subtype="self_related",
+                    location=(entry.docname, entry.line_of("related")),
+                )
+                continue
             if relation.target not in index.by_id:
-                from casebook_ext.schema import suggest
-
                 logger.warning(
                     "%s",
                     unknown_related_message(relation.target, index.by_id),

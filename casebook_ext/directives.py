@@ -11,13 +11,16 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from casebook_ext import casefile as messages
-from casebook_ext.domain import CaseEntry, case_anchor, get_domain
+from casebook_ext import bibliography, messages
+from casebook_ext.config import settings_of
+from casebook_ext.countries import country_name, is_country_code
+from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.model import Case, CaseEntry, case_anchor
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
-from casebook_ext.schema import FIELDS_BY_NAME, MULTIPLE_COUNTRIES, TAXONOMIES, Case, parse_case, suggest
+from casebook_ext.schema import FIELDS_BY_NAME, TAXONOMIES, parse_case, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +39,9 @@ class _AnyOptions(dict[str, Callable[[str], Any]]):
         return True  # MyST only looks for an options block when the spec is truthy
 
 
-class _CasebookDirective(SphinxDirective):
+class CasebookDirective(SphinxDirective):
+    """A directive whose problems are typed warnings at the exact line of the option concerned."""
+
     def warn(self, subtype: str, message: str, line: int | None = None) -> None:
         logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=(self.env.docname, line or self.lineno))
 
@@ -58,7 +63,7 @@ class _CasebookDirective(SphinxDirective):
         return self.lineno
 
 
-class CaseDirective(_CasebookDirective):
+class CaseDirective(CasebookDirective):
     """Declare one case: a slug id as argument and typed fields as options."""
 
     optional_arguments = 1
@@ -86,21 +91,26 @@ class CaseDirective(_CasebookDirective):
         anchor = case_anchor(case.id)
         field_lines = tuple((name, self.option_line(name)) for name in raw)
         domain.note_case(CaseEntry(case, self.env.docname, self.lineno, anchor, field_lines))
+        index = addnodes.index(entries=index_entries(case, anchor))
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
-        index = addnodes.index(entries=index_entries(case, anchor))
 
         self._check_resources(case.resources)
-        panel = facts_panel(case, self.env.docname, domain.vocabularies, config.casebook_editorial_fields)
+        settings = settings_of(config)
+        panel = facts_panel(
+            case,
+            self.env.docname,
+            domain.vocabularies,
+            settings.editorial_fields,
+            settings.taxonomy_label("pillar") + "s",
+        )
         if self.content:
             self.warn("case_content", messages.CASE_CONTENT_MESSAGE, self.body_line())
             panel += self.parse_content_to_nodes()
         return [index, target, panel]
 
     def _check_resources(self, keys: tuple[str, ...]) -> None:
-        from casebook_ext.bibliography import bib_data
-
-        data = bib_data(self.env)
+        data = bibliography.bib_data(self.env)
         if data is None:
             return
         for key in keys:
@@ -114,7 +124,6 @@ class CaseDirective(_CasebookDirective):
 
 def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str | None]]:
     """General-index entries: the case, and the case under each of its organisations and places."""
-    from casebook_ext.domain import country_name
 
     def clean(text: str) -> str:
         return text.replace(";", ",").replace("!", "")  # ";" and "!" would split index levels
@@ -127,7 +136,7 @@ def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str
     return entries
 
 
-def _query_from_options(directive: _CasebookDirective, options: dict[str, str | None]) -> Query:
+def _query_from_options(directive: CasebookDirective, options: dict[str, str | None]) -> Query:
     """A listing's query from its options; each bad option warns and is left out."""
     domain = get_domain(directive.env)
     filters: list[tuple[str, tuple[str, ...]]] = []
@@ -173,25 +182,23 @@ def _query_from_options(directive: _CasebookDirective, options: dict[str, str | 
 
 
 def _valid_filter_value(
-    directive: _CasebookDirective, domain: object, taxonomy: str, name: str, value: str, line: int
+    directive: CasebookDirective, domain: CasebookDomain, taxonomy: str, name: str, value: str, line: int
 ) -> bool:
     if taxonomy == "organisation":
         return True
     if taxonomy == "country":
-        import pycountry
-
-        if value.lower() == MULTIPLE_COUNTRIES or pycountry.countries.get(alpha_2=value.upper()):
+        if is_country_code(value):
             return True
         directive.warn("bad_filter", f"{name}: {value!r} is not an ISO 3166-1 alpha-2 code", line)
         return False
-    vocabulary = get_domain(directive.env).vocabularies[taxonomy]
+    vocabulary = domain.vocabularies[taxonomy]
     if value in vocabulary:
         return True
     directive.warn("bad_filter", f"{name}: {value!r} is not a known {taxonomy}{suggest(value, list(vocabulary))}", line)
     return False
 
 
-class CaseListDirective(_CasebookDirective):
+class CaseListDirective(CasebookDirective):
     """A bulleted list of the cases matching the options (filters, ``sort``, ``year``)."""
 
     kind = "list"
@@ -224,7 +231,7 @@ class CaseTableDirective(CaseListDirective):
     kind = "table"
 
 
-class CaseIndexDirective(_CasebookDirective):
+class CaseIndexDirective(CasebookDirective):
     """Every term of a taxonomy, each with an anchor that the taxonomy's role links to."""
 
     required_arguments = 0
@@ -245,7 +252,7 @@ class CaseIndexDirective(_CasebookDirective):
         return [node]
 
 
-class ResourceGuideDirective(_CasebookDirective):
+class ResourceGuideDirective(CasebookDirective):
     """All resources grouped by ``kind`` (the anchored, citable view) or by ROAR ``pillar``."""
 
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {

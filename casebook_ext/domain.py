@@ -1,24 +1,29 @@
-"""The ``casebook`` domain: every case and taxonomy term of a build, and links to them.
+"""The ``casebook`` domain: every case, question, wanted case and taxonomy term of a build.
 
 All data is kept per document (``clear_doc`` / ``merge_domaindata``) so that incremental
 and parallel builds see exactly what a clean build sees; cross-document views (ids,
-backlinks, terms) are derived from it on demand and never stored.
+backlinks, terms) are derived from it on demand and cached until the data changes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Set
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from casebook_ext import bibliography
+from casebook_ext.completeness import score
+from casebook_ext.config import settings_of
+from casebook_ext.countries import country_name
+from casebook_ext.model import Case, CaseEntry, QuestionEntry, WantedEntry, resource_anchor, term_anchor
 from casebook_ext.query import Query
-from casebook_ext.roles import CasebookRole
-from casebook_ext.schema import MULTIPLE_COUNTRIES, TAXONOMIES, Case
+from casebook_ext.schema import TAXONOMIES
 from casebook_ext.vocabulary import Vocabularies, slugify
 
 if TYPE_CHECKING:
@@ -26,38 +31,31 @@ if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
-    from sphinx.roles import XRefRole
     from sphinx.util.typing import RoleFunction
 
-TAXONOMY_LABELS = {
-    "pillar": "ROAR pillar",
-    "theme": "Theme",
-    "instrument": "Instrument",
-    "country": "Country",
-    "level": "Level of government",
-    "status": "Status",
-    "organisation": "Organisation",
-}
+#: Roles that link to one kind of entry, besides one role per taxonomy.
+ENTRY_ROLES = ("case", "resource", "question", "wanted")
 
 
-@dataclass(frozen=True)
-class CaseEntry:
-    """A case and where it was declared: its page, line, anchor and each field's line."""
+class CasebookData(TypedDict):
+    """The domain's stored data: everything is keyed by the docname it came from."""
 
-    case: Case
-    docname: str
-    lineno: int
-    anchor: str
-    field_lines: tuple[tuple[str, int], ...] = ()
-    #: Titles of the page's second-level sections, for the completeness indicator.
-    sections: tuple[str, ...] = ()
+    cases: dict[str, list[CaseEntry]]
+    listings: dict[str, list[Query]]  # the case-list / case-table queries on the page
+    indexes: dict[str, list[str]]  # taxonomies whose term index the page holds
+    refs: dict[str, set[tuple[str, str]]]  # (reftype, target) of the page's links into the domain
+    guides: dict[str, list[str]]  # resource guides, question and wanted indexes on the page
+    questions: dict[str, list[QuestionEntry]]
+    wanted: dict[str, list[WantedEntry]]
+    children: dict[str, list[str]]  # the docnames the page's toctrees include, in order
+    digests: dict[str, str]  # what the page's late-filled parts showed when last written
 
-    def line_of(self, name: str) -> int:
-        return dict(self.field_lines).get(name, self.lineno)
+
+PER_DOC_KEYS = tuple(CasebookData.__annotations__)
 
 
 @dataclass
-class _Index:
+class Index:
     """Views derived from the per-document data; rebuilt whenever that data changes."""
 
     by_id: dict[str, CaseEntry] = field(default_factory=dict)
@@ -65,22 +63,15 @@ class _Index:
     incoming: dict[str, list[tuple[CaseEntry, str]]] = field(default_factory=lambda: defaultdict(list))
     used_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     hosts: dict[str, str] = field(default_factory=dict)
-    questions: dict[str, Any] = field(default_factory=dict)  # id -> QuestionEntry
-    wanted: dict[str, Any] = field(default_factory=dict)  # id -> WantedEntry
-    duplicate_entries: list[tuple[Any, Any]] = field(default_factory=list)  # (later, first) questions/wanted
+    questions: dict[str, QuestionEntry] = field(default_factory=dict)
+    wanted: dict[str, WantedEntry] = field(default_factory=dict)
+    duplicate_questions: list[tuple[QuestionEntry, QuestionEntry]] = field(default_factory=list)
+    duplicate_wanted: list[tuple[WantedEntry, WantedEntry]] = field(default_factory=list)
     order: dict[str, int] | None = None  # reading order of pages, filled on first use
 
 
-def term_anchor(taxonomy: str, slug: str) -> str:
-    return f"casebook-{taxonomy}-{slug}"
-
-
-def case_anchor(case_id: str) -> str:
-    return f"casebook-case-{case_id}"
-
-
 class CasebookDomain(Domain):
-    """Cases, taxonomy terms, and the roles that link to them."""
+    """Cases, questions, wanted cases, resources and taxonomy terms, and the roles that link to them."""
 
     name = "casebook"
     label = "Casebook"
@@ -89,64 +80,65 @@ class CasebookDomain(Domain):
         "resource": ObjType("resource", "resource"),
         "question": ObjType("question", "question"),
         "wanted": ObjType("wanted case", "wanted"),
-        **{tax: ObjType(label.lower(), tax) for tax, label in TAXONOMY_LABELS.items()},
+        **{tax: ObjType(tax, tax) for tax in TAXONOMIES},
     }
-    initial_data: ClassVar[dict[str, dict[str, Any]]] = {
-        "cases": {},  # docname -> list[CaseEntry]
-        "listings": {},  # docname -> list[Query] (of each case-list/case-table on the page)
-        "indexes": {},  # docname -> list[str] (taxonomies whose term index the page holds)
-        "refs": {},  # docname -> set[tuple[str, str]] ((reftype, target) of roles used)
-        "guides": {},  # docname -> list[str] (resource guides, question and wanted indexes on the page)
-        "questions": {},  # docname -> list[QuestionEntry]
-        "wanted": {},  # docname -> list[WantedEntry]
-        "digests": {},  # docname -> str (what the page's late-filled parts showed when last written)
-    }
-    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {key: {} for key in PER_DOC_KEYS}
+    data_version = 2
     roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
-        name: CasebookRole(innernodeclass=nodes.inline) for name in ("case", *TAXONOMY_LABELS)
+        name: XRefRole(innernodeclass=nodes.inline) for name in (*ENTRY_ROLES, *TAXONOMIES)
     }
-    _cache: _Index | None = None
+    _cache: Index | None = None
     _vocabularies: Vocabularies | None = None
+
+    @property
+    def store(self) -> CasebookData:
+        return cast(CasebookData, self.data)
 
     # --- recording, while reading -------------------------------------------------
 
     def note_case(self, entry: CaseEntry) -> None:
-        self.data["cases"].setdefault(entry.docname, []).append(entry)
+        self.store["cases"].setdefault(entry.docname, []).append(entry)
         self._cache = None
 
     def note_listing(self, docname: str, listing: Query) -> None:
-        self.data["listings"].setdefault(docname, []).append(listing)
+        self.store["listings"].setdefault(docname, []).append(listing)
 
     def note_index(self, docname: str, taxonomy: str) -> None:
-        self.data["indexes"].setdefault(docname, []).append(taxonomy)
+        self.store["indexes"].setdefault(docname, []).append(taxonomy)
         self._cache = None
 
-    def note_entry(self, key: str, entry: Any) -> None:
-        """Record a question or wanted case (``key`` names which) on its page."""
-        self.data[key].setdefault(entry.docname, []).append(entry)
+    def note_question(self, entry: QuestionEntry) -> None:
+        self.store["questions"].setdefault(entry.docname, []).append(entry)
         self._cache = None
 
-    def note_guide(self, docname: str, group_by: str) -> None:
-        self.data["guides"].setdefault(docname, []).append(group_by)
+    def note_wanted(self, entry: WantedEntry) -> None:
+        self.store["wanted"].setdefault(entry.docname, []).append(entry)
         self._cache = None
 
-    def note_sections(self, docname: str, titles: tuple[str, ...]) -> None:
-        from dataclasses import replace
+    def note_guide(self, docname: str, kind: str) -> None:
+        self.store["guides"].setdefault(docname, []).append(kind)
+        self._cache = None
 
-        if docname in self.data["cases"]:
-            self.data["cases"][docname] = [replace(e, sections=titles) for e in self.data["cases"][docname]]
-            self._cache = None
-
-    def note_ref(self, docname: str, reftype: str, target: str) -> None:
-        self.data["refs"].setdefault(docname, set()).add((reftype, target))
+    def note_page(
+        self, docname: str, sections: tuple[str, ...], refs: set[tuple[str, str]], children: list[str]
+    ) -> None:
+        """What only the whole read page tells: its section titles, its links, its toctree children."""
+        store = self.store
+        if docname in store["cases"]:
+            store["cases"][docname] = [replace(e, sections=sections) for e in store["cases"][docname]]
+        if refs:
+            store["refs"][docname] = refs
+        if children:
+            store["children"][docname] = children
+        self._cache = None
 
     def clear_doc(self, docname: str) -> None:
-        for key in self.initial_data:
+        for key in PER_DOC_KEYS:
             self.data[key].pop(docname, None)
         self._cache = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in self.initial_data:
+        for key in PER_DOC_KEYS:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value
@@ -156,59 +148,79 @@ class CasebookDomain(Domain):
 
     def entries(self) -> Iterator[CaseEntry]:
         """Every case, in a stable order (by page, then position on the page)."""
-        for docname in sorted(self.data["cases"]):
-            yield from self.data["cases"][docname]
+        cases = self.store["cases"]
+        for docname in sorted(cases):
+            yield from cases[docname]
 
     @property
-    def index(self) -> _Index:
+    def index(self) -> Index:
         if self._cache is None:
-            index = _Index()
-            for entry in self.entries():
-                first = index.by_id.get(entry.case.id)
-                if first is not None:
-                    index.duplicates.append((entry, first))
-                    continue
-                index.by_id[entry.case.id] = entry
-                for taxonomy in TAXONOMIES:
-                    index.used_terms[taxonomy].update(self.term_slug(taxonomy, v) for v in entry.case.values(taxonomy))
-            for entry in index.by_id.values():
-                for relation in entry.case.related:
-                    index.incoming[relation.target].append((entry, relation.kind))
-            for docname in sorted(self.data["indexes"], reverse=True):
-                for taxonomy in self.data["indexes"][docname]:
-                    index.hosts[taxonomy] = docname
-            for key in ("questions", "wanted"):
-                seen: dict[str, Any] = getattr(index, key)
-                for docname in sorted(self.data[key]):
-                    for item in self.data[key][docname]:
-                        if item.id in seen:
-                            index.duplicate_entries.append((item, seen[item.id]))
-                        else:
-                            seen[item.id] = item
-            for docname in sorted(self.data["guides"], reverse=True):
-                if "kind" in self.data["guides"][docname]:
-                    index.hosts["resource"] = docname
-            self._cache = index
+            self._cache = self._build_index()
         return self._cache
+
+    def _build_index(self) -> Index:
+        store = self.store
+        index = Index()
+        for entry in self.entries():
+            first = index.by_id.get(entry.case.id)
+            if first is not None:
+                index.duplicates.append((entry, first))
+                continue
+            index.by_id[entry.case.id] = entry
+            for taxonomy in TAXONOMIES:
+                index.used_terms[taxonomy].update(self.term_slug(taxonomy, v) for v in entry.case.values(taxonomy))
+        for entry in index.by_id.values():
+            for relation in entry.case.related:
+                if relation.target != entry.case.id:
+                    index.incoming[relation.target].append((entry, relation.kind))
+        for docname in sorted(store["indexes"], reverse=True):
+            for taxonomy in store["indexes"][docname]:
+                index.hosts[taxonomy] = docname
+        for docname in sorted(store["questions"]):
+            for question in store["questions"][docname]:
+                if question.id in index.questions:
+                    index.duplicate_questions.append((question, index.questions[question.id]))
+                else:
+                    index.questions[question.id] = question
+        for docname in sorted(store["wanted"]):
+            for wanted in store["wanted"][docname]:
+                if wanted.id in index.wanted:
+                    index.duplicate_wanted.append((wanted, index.wanted[wanted.id]))
+                else:
+                    index.wanted[wanted.id] = wanted
+        for docname in sorted(store["guides"], reverse=True):
+            if "kind" in store["guides"][docname]:
+                index.hosts["resource"] = docname
+        return index
 
     def reading_order(self) -> dict[str, int]:
         """Each page's position when the book is read through its toctrees from the root (cached per read)."""
         index = self.index
         if index.order is None:
-            index.order = self._walk_toctree()
+            children = self.store["children"]
+            order: dict[str, int] = {}
+            stack = [self.env.config.root_doc]
+            while stack:
+                docname = stack.pop()
+                if docname in order:
+                    continue
+                order[docname] = len(order)
+                stack.extend(reversed(children.get(docname, [])))
+            index.order = order
         return index.order
 
-    def _walk_toctree(self) -> dict[str, int]:
-        includes = self.env.toctree_includes
-        order: dict[str, int] = {}
-        stack = [self.env.config.root_doc]
-        while stack:
-            docname = stack.pop()
-            if docname in order:
-                continue
-            order[docname] = len(order)
-            stack.extend(reversed(includes.get(docname, [])))
-        return order
+    def in_reading_order(self, pages: Iterable[str]) -> list[str]:
+        order = self.reading_order()
+        return sorted(pages, key=lambda d: (order.get(d, len(order)), d))
+
+    def all_questions(self) -> list[QuestionEntry]:
+        """Every question in reading order: pages as the toctree orders them, then as written."""
+        questions = self.store["questions"]
+        return [q for docname in self.in_reading_order(questions) for q in questions[docname]]
+
+    def all_wanted(self) -> list[WantedEntry]:
+        wanted = self.store["wanted"]
+        return [w for docname in self.in_reading_order(wanted) for w in wanted[docname]]
 
     def cases(self) -> list[Case]:
         return [entry.case for entry in self.index.by_id.values()]
@@ -217,17 +229,14 @@ class CasebookDomain(Domain):
         by_id = self.index.by_id
         entries = [by_id[case.id] for case in query.run(self.cases())]
         if query.sort.lstrip("-") == "completeness":  # needs the page's sections, which a Case does not hold
-            from casebook_ext.completeness import score
-
-            entries.sort(key=lambda e: score(e.case, e.sections).percent, reverse=query.sort.startswith("-"))
+            rule = settings_of(self.env.config).completeness_rule()
+            entries.sort(key=lambda e: score(e.case, e.sections, rule).percent, reverse=query.sort.startswith("-"))
         return entries
 
     @property
     def vocabularies(self) -> Vocabularies:
         if self._vocabularies is None:
-            from casebook_ext.config import from_sphinx
-
-            self._vocabularies = from_sphinx(self.env.config).vocabularies()
+            self._vocabularies = settings_of(self.env.config).vocabularies()
         return self._vocabularies
 
     @staticmethod
@@ -239,7 +248,7 @@ class CasebookDomain(Domain):
         return value
 
     def terms(self, taxonomy: str) -> list[tuple[str, str, str]]:
-        """(slug, label, description) of a taxonomy's terms: its vocabulary, then terms cases use."""
+        """(slug, label, description) of a taxonomy's terms: its vocabulary, or the terms cases use."""
         if taxonomy in ("country", "organisation"):
             labels: dict[str, str] = {}
             for case in self.cases():
@@ -273,7 +282,7 @@ class CasebookDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        found = self._resolve(typ, target)
+        found = self.resolve_target(typ, target)
         if found is None:
             return contnode if node.get("casebook_optional") else None  # type: ignore[return-value]
         docname, anchor, title = found
@@ -295,77 +304,48 @@ class CasebookDomain(Domain):
             return [("casebook:case", ref)] if ref is not None else []
         return []
 
-    def _resolve(self, typ: str, target: str) -> tuple[str, str, str] | None:
-        """(docname, anchor, display title) of a case or term, if it exists."""
+    def resolve_target(self, typ: str, target: str) -> tuple[str, str, str] | None:
+        """(docname, anchor, display title) of a case, entry or term, if it exists."""
+        index = self.index
         if typ == "case":
-            entry = self.index.by_id.get(target)
+            entry = index.by_id.get(target)
             return (entry.docname, entry.anchor, entry.case.title) if entry else None
         if typ == "resource":
-            return self._resolve_resource(target)
-        if typ in ("question", "wanted"):
-            item = (self.index.questions if typ == "question" else self.index.wanted).get(target)
-            return (item.docname, item.anchor, item.text if typ == "question" else item.title) if item else None
-        if typ not in TAXONOMY_LABELS:
+            host = index.hosts.get("resource")
+            resource = bibliography.resources(self.env).get(target)
+            return (host, resource_anchor(target), resource.title) if host and resource else None
+        if typ == "question":
+            question = index.questions.get(target)
+            return (question.docname, question.anchor, question.text) if question else None
+        if typ == "wanted":
+            wanted = index.wanted.get(target)
+            return (wanted.docname, wanted.anchor, wanted.title) if wanted else None
+        if typ not in TAXONOMIES:
             return None
         slug = self.term_slug(typ, target)
-        host = self.index.hosts.get(typ)
+        host = index.hosts.get(typ)
         if host is None or not self.term_exists(typ, slug):
             return None
         return host, term_anchor(typ, slug), self.term_label(typ, target)
 
-    def _resolve_resource(self, key: str) -> tuple[str, str, str] | None:
-        from casebook_ext.bibliography import resources
-        from casebook_ext.guide import resource_anchor
-
-        host = self.index.hosts.get("resource")
-        resource = resources(self.env).get(key)
-        if host is None or resource is None:
-            return None
-        return host, resource_anchor(key), resource.title
-
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
-        for entry in self.index.by_id.values():
+        index = self.index
+        for entry in index.by_id.values():
             yield entry.case.id, entry.case.title, "case", entry.docname, entry.anchor, 1
-        for question in self.index.questions.values():
+        for question in index.questions.values():
             yield question.id, question.text, "question", question.docname, question.anchor, 1
-        for wanted in self.index.wanted.values():
+        for wanted in index.wanted.values():
             yield wanted.id, wanted.title, "wanted", wanted.docname, wanted.anchor, 1
-        resource_host = self.index.hosts.get("resource")
+        resource_host = index.hosts.get("resource")
         if resource_host is not None:
-            from casebook_ext.bibliography import resources
-            from casebook_ext.guide import resource_anchor
-
-            for key, resource in sorted(resources(self.env).items()):
+            for key, resource in sorted(bibliography.resources(self.env).items()):
                 yield key, resource.title, "resource", resource_host, resource_anchor(key), 1
-        for taxonomy, host in sorted(self.index.hosts.items()):
+        for taxonomy, host in sorted(index.hosts.items()):
             if taxonomy == "resource":
                 continue
             for slug, label, _ in self.terms(taxonomy):
                 yield slug, label, taxonomy, host, term_anchor(taxonomy, slug), 2
 
 
-def country_name(code: str) -> str:
-    """Readable name of an ISO 3166-1 alpha-2 code (``multiple`` reads as such)."""
-    import pycountry
-
-    if code.lower() == MULTIPLE_COUNTRIES:
-        return "Multiple countries"
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return str(country.name) if country is not None else code
-
-
 def get_domain(env: BuildEnvironment) -> CasebookDomain:
     return cast(CasebookDomain, env.get_domain("casebook"))
-
-
-def collect_sections(app: object, doctree: nodes.document) -> None:
-    """``doctree-read``: note a case page's second-level section titles (known only once it is read)."""
-    env = doctree.settings.env
-    titles = tuple(
-        section[0].astext()
-        for top in doctree.findall(nodes.section)
-        if isinstance(top.parent, nodes.document)
-        for section in top.children
-        if isinstance(section, nodes.section) and section.children
-    )
-    get_domain(env).note_sections(env.docname, titles)

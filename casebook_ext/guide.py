@@ -1,37 +1,29 @@
-"""The resource guide: resources grouped by kind or ROAR pillar, each with the cases that cite it.
+"""The resource guide: every source once with the cases that cite it, and views by ROAR pillar or missing link.
 
 Rendered late (like every listing) from the environment, so editing a .bib file or a
-citation updates every page that shows the entry; checks that need every citation
-run once per build, in the main process.
+citation updates every page that shows the entry. The ``kind`` view carries each entry's
+stable anchor, its full reference and who cites it; the other views list short labels that
+link to it, so no reference or "cited in" list is printed twice.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx import addnodes
-from sphinx.util import logging
 
-from casebook_ext.bibliography import bib_data, bib_files, format_entry, page_citations, resources
-from casebook_ext.panel import append_joined, doc_link, term_xref
-from casebook_ext.problems import WARNING_TYPE
-from casebook_ext.resources import KINDS, Resource, entry_line
+from casebook_ext import bibliography
+from casebook_ext.formatting import format_entry
+from casebook_ext.model import CaseEntry, resource_anchor
+from casebook_ext.resources import KINDS, Resource
+from casebook_ext.xrefs import append_joined, doc_link, term_xref
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
-    from casebook_ext.domain import CasebookDomain, CaseEntry
-
-logger = logging.getLogger(__name__)
-
-
-def resource_anchor(key: str) -> str:
-    return "casebook-resource-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    from casebook_ext.domain import CasebookDomain
 
 
 @dataclass
@@ -49,8 +41,8 @@ def citers(env: BuildEnvironment, domain: CasebookDomain) -> dict[str, Citers]:
         for key in entry.case.resources:
             out[key].cases.append(entry)
             case_pages[key].add(entry.docname)
-    cited_by_page = page_citations(env)
-    for docname, refs in domain.data["refs"].items():
+    cited_by_page = bibliography.page_citations(env)
+    for docname, refs in domain.store["refs"].items():
         cited_by_page[docname].update(target for reftype, target in refs if reftype == "resource")
     for docname, keys in sorted(cited_by_page.items()):
         for key in sorted(keys):
@@ -61,57 +53,123 @@ def citers(env: BuildEnvironment, domain: CasebookDomain) -> dict[str, Citers]:
     return out
 
 
-def _entry_nodes(env: BuildEnvironment, resource: Resource) -> list[nodes.Node]:
-    data = bib_data(env)
+def full_reference(env: BuildEnvironment, resource: Resource) -> list[nodes.Node]:
+    """The entry as the site's bibliography style formats it."""
+    data = bibliography.bib_data(env)
     assert data is not None
-    formatted, _ = format_entry(env, data.entries[resource.key], resource)
+    formatted, _ = format_entry(data, env.config.bibtex_default_style, resource)
     return formatted
 
 
-def _guide_link(docname: str, key: str, text: str) -> addnodes.pending_xref:
-    return term_xref(docname, "resource", key, text)
+def short_citation(env: BuildEnvironment, docname: str, key: str) -> nodes.Node:
+    """``IIPP 2023a``, linking to the entry in the resource guide (plain text if there is none)."""
+    label = bibliography.labels(env).get(key)
+    if label is None:
+        return nodes.literal(key, key)
+    resource = bibliography.resources(env)[key]
+    xref = term_xref(docname, "resource", key, label)
+    xref["reftitle"] = resource.title
+    return xref
 
 
-def resource_list(env: BuildEnvironment, docname: str, keys: tuple[str, ...]) -> nodes.Element:
-    """A case's resources as formatted references, each linked to its guide entry."""
-    known = resources(env)
-    items = nodes.bullet_list(classes=["casebook-resources"])
+def source_anchor(key: str) -> str:
+    """The id of a source in a case page's own list of sources."""
+    return resource_anchor(key).replace("casebook-resource-", "casebook-source-", 1)
+
+
+def sources_field(env: BuildEnvironment, docname: str, keys: tuple[str, ...]) -> nodes.field:
+    """The panel's "Sources" row: short citations, each a link to the full entry at the foot of the page."""
+    labels = bibliography.labels(env)
+    items: list[nodes.Node] = []
     for key in keys:
+        label = labels.get(key, key)
+        inline = nodes.inline(label, label, classes=["casebook-term"])
+        items.append(nodes.reference("", "", inline, internal=True, refid=source_anchor(key)))
+    name = "Sources"
+    body = append_joined(nodes.paragraph(), items, "; ")
+    return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=["casebook-field-sources"])
+
+
+def page_sources(env: BuildEnvironment, domain: CasebookDomain, docname: str) -> nodes.Element:
+    """A case page's sources in full: its cases' resources and every key its text cites, by label."""
+    keys: set[str] = set(bibliography.page_citations(env).get(docname, ()))
+    for entry in domain.store["cases"].get(docname, ()):
+        keys.update(entry.case.resources)
+    known = bibliography.resources(env)
+    labels = bibliography.labels(env)
+    items = nodes.bullet_list(classes=["casebook-source-list"])
+    for key in sorted(keys, key=lambda k: ((labels.get(k) or k).casefold(), k)):
+        item = nodes.list_item(ids=[source_anchor(key)])
         para = nodes.paragraph()
         resource = known.get(key)
         if resource is None:
             para += nodes.literal(key, key)
         else:
-            para.extend(_entry_nodes(env, resource))
-            para += nodes.Text(" ")
-            para += _guide_link(docname, key, "(in the resource guide)")
-        items += nodes.list_item("", para)
+            label = labels.get(key, key)
+            para += nodes.strong(label, label, classes=["casebook-label"])
+            para += nodes.Text(" \u2014 ")
+            para.extend(full_reference(env, resource))
+            if domain.index.hosts.get("resource"):
+                para += nodes.Text(" ")
+                para += term_xref(docname, "resource", key, "(in the resource guide)")
+        item += para
+        items += item
     return items
 
 
-def _cited_in(domain: CasebookDomain, docname: str, who: Citers) -> nodes.paragraph:
-    from casebook_ext.listings import case_link
-
+def _cited_in(docname: str, who: Citers) -> nodes.paragraph:
     para = nodes.paragraph(classes=["casebook-cited-in"])
     if not who.cases and not who.pages:
         para += nodes.emphasis("Not yet cited by any case or page.", "Not yet cited by any case or page.")
         return para
     para += nodes.strong("Cited in:", "Cited in:")
     para += nodes.Text(" ")
-    links: list[nodes.Node] = [case_link(docname, e) for e in who.cases]
+    links: list[nodes.Node] = [term_xref(docname, "case", e.case.id, e.case.title, optional=False) for e in who.cases]
     links += [doc_link(docname, page) for page in who.pages]
     append_joined(para, links, "; ")
     return para
 
 
+def _label(env: BuildEnvironment, key: str) -> str:
+    return bibliography.labels(env).get(key, key)
+
+
+def _entry(env: BuildEnvironment, docname: str, resource: Resource, who: Citers) -> nodes.list_item:
+    """A full entry of the ``kind`` view: anchor, label, reference, and who cites it."""
+    item = nodes.list_item()
+    item += nodes.target("", "", ids=[resource_anchor(resource.key)])
+    para = nodes.paragraph()
+    label = _label(env, resource.key)
+    para += nodes.strong(label, label, classes=["casebook-label"])
+    para += nodes.Text(" \u2014 ")
+    para.extend(full_reference(env, resource))
+    if resource.unverified:
+        para += nodes.Text(" ")
+        note = "Listed in the round-up report; details not yet verified."
+        para += nodes.emphasis(note, note)
+    item += para
+    item += _cited_in(docname, who)
+    return item
+
+
+def _pointer(env: BuildEnvironment, docname: str, resource: Resource) -> nodes.list_item:
+    """A short line of the other views: label and title, linking to the full entry."""
+    para = nodes.paragraph()
+    label = _label(env, resource.key)
+    para += term_xref(docname, "resource", resource.key, label)
+    para += nodes.Text(f" \u2014 {resource.title}")
+    return nodes.list_item("", para)
+
+
 def guide(
     env: BuildEnvironment, domain: CasebookDomain, docname: str, group_by: str, needs_link: bool
 ) -> list[nodes.Node]:
-    """The guide's groups; the ``kind`` view carries each entry's stable anchor."""
-    known = resources(env)
+    """The guide's groups, each a section with its count."""
+    known = bibliography.resources(env)
     who = citers(env, domain)
     chosen = sorted(
-        (r for r in known.values() if not needs_link or not r.link), key=lambda r: (r.title.casefold(), r.key)
+        (r for r in known.values() if not needs_link or not r.link),
+        key=lambda r: (str(_label(env, r.key)).casefold(), r.key),
     )
     groups: dict[str, list[Resource]] = defaultdict(list)
     headings: dict[str, str]
@@ -129,7 +187,7 @@ def guide(
         for resource in chosen:
             groups[resource.kind].append(resource)
 
-    anchored = group_by == "kind" and not needs_link
+    full = group_by == "kind" and not needs_link
     out: list[nodes.Node] = []
     for slug, heading in headings.items():
         members = groups.get(slug, [])
@@ -140,76 +198,10 @@ def guide(
         block += nodes.rubric(title, title)
         items = nodes.bullet_list(classes=["casebook-guide"])
         for resource in members:
-            item = nodes.list_item()
-            if anchored:
-                item += nodes.target("", "", ids=[resource_anchor(resource.key)])
-            para = nodes.paragraph()
-            para.extend(_entry_nodes(env, resource))
-            if resource.unverified:
-                para += nodes.Text(" ")
-                para += nodes.emphasis("Details not yet verified.", "Details not yet verified.")
-            if not anchored:
-                para += nodes.Text(" ")
-                para += _guide_link(docname, resource.key, "(details)")
-            item += para
-            item += _cited_in(domain, docname, who[resource.key])
-            items += item
+            items += _entry(env, docname, resource, who[resource.key]) if full else _pointer(env, docname, resource)
         block += items
         out.append(block)
     if not out:
         text = "Every resource has a link." if needs_link else "No resources yet."
         out.append(nodes.paragraph(text, text, classes=["casebook-empty"]))
     return out
-
-
-def check(env: BuildEnvironment, domain: CasebookDomain) -> None:
-    """Warn, once per entry, about resources that would mislead or fail a reader."""
-    data = bib_data(env)
-    if data is None:
-        return
-    from casebook_ext.bibliography import format_entry as fmt
-
-    who = citers(env, domain)
-    files = bib_files(env)
-    for key, resource in resources(env).items():
-        cited = who.get(key)
-        location = _location(env, cited, key, files)
-        _, missing = fmt(env, data.entries[key], resource)
-        if missing:
-            logger.warning(
-                "resource %r lacks the field %r that its style requires, so a bibliography would show it "
-                "without its link",
-                key,
-                missing,
-                type=WARNING_TYPE,
-                subtype="resource_missing_field",
-                location=location,
-            )
-        if not resource.link:
-            logger.warning(
-                "resource %r has neither a DOI nor a URL",
-                key,
-                type=WARNING_TYPE,
-                subtype="resource_no_link",
-                location=location,
-            )
-        if cited is None or (not cited.cases and not cited.pages):
-            logger.warning(
-                "resource %r is not cited by any case or page",
-                key,
-                type=WARNING_TYPE,
-                subtype="resource_uncited",
-                location=location,
-            )
-
-
-def _location(env: BuildEnvironment, cited: Citers | None, key: str, files: list[Path]) -> tuple[str, int] | str:
-    """The first case citing the entry (its resources line), else the entry's line in its .bib file."""
-    if cited is not None and cited.cases:
-        first = cited.cases[0]
-        return first.docname, first.line_of("resources")
-    for path in files:
-        line = entry_line(path, key)
-        if line is not None:
-            return f"{path}:{line}"
-    return f"{files[0]}:" if files else "bibtex_bibfiles:"

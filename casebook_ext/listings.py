@@ -6,9 +6,13 @@ from collections.abc import Sequence
 
 from docutils import nodes
 
-from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, CaseEntry, country_name, term_anchor
-from casebook_ext.panel import term_xref
+from casebook_ext.completeness import score
+from casebook_ext.config import settings_of
+from casebook_ext.countries import country_name
+from casebook_ext.domain import CasebookDomain
+from casebook_ext.model import CaseEntry, term_anchor
 from casebook_ext.query import Query
+from casebook_ext.xrefs import term_xref
 
 
 def case_link(docname: str, entry: CaseEntry) -> nodes.Node:
@@ -56,9 +60,7 @@ def _cell(domain: CasebookDomain, docname: str, entry: CaseEntry, column: str) -
     elif column == "organisations":
         text = "; ".join(case.organisations)
     elif column == "completeness":
-        from casebook_ext.completeness import score
-
-        text = f"{score(case, entry.sections).percent}%"
+        text = completeness_text(domain, entry)
     else:  # pillars, instruments, themes
         taxonomy = column[:-1]
         text = ", ".join(domain.vocabularies.label(taxonomy, v) for v in case.values(taxonomy))
@@ -110,33 +112,42 @@ def term_index(domain: CasebookDomain, docname: str, taxonomy: str) -> list[node
         block += case_list(domain, docname, entries)
         out.append(block)
     if not out:
-        text = f"No {TAXONOMY_LABELS[taxonomy].lower()} is used by a case yet."
+        text = f"No {settings_of(domain.env.config).taxonomy_label(taxonomy).lower()} is used by a case yet."
         out.append(nodes.paragraph(text, text, classes=["casebook-empty"]))
     return out
 
 
 def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:
-    """The "Related cases" field: relations the case declares, then those declared towards it."""
+    """ "Related cases": relations the case declares, then those declared towards it, each saying the relation.
+
+    A plain relation shows no label; "inspired by", "part of" and "follows" (and their inverses
+    seen from the other case) start the line.
+    """
     entry = domain.index.by_id.get(case_id)
     if entry is None:
         return None
     relations = domain.vocabularies["relation"]
     rows: list[tuple[str, str]] = []  # (label, other case id)
     for relation in entry.case.related:
+        if relation.target == case_id:
+            continue
         term = relations.get(relation.kind)
-        rows.append((term.label if term else relation.kind, relation.target))
+        rows.append(("" if relation.kind == "related" else (term.label if term else relation.kind), relation.target))
     for source, kind in domain.index.incoming.get(case_id, []):
+        if source.case.id == case_id or any(other == source.case.id for _, other in rows):
+            continue
         term = relations.get(kind)
-        row = (term.inverse if term else kind, source.case.id)
-        if row not in rows:
-            rows.append(row)
+        rows.append(("" if kind == "related" else (term.inverse if term else kind), source.case.id))
     if not rows:
         return None
     items = nodes.bullet_list(classes=["casebook-related"])
     for label, other in rows:
         other_entry = domain.index.by_id.get(other)
         title = other_entry.case.title if other_entry else other
-        para = nodes.paragraph("", f"{label} ".capitalize())
+        para = nodes.paragraph()
+        if label:
+            text = f"{label[0].upper()}{label[1:]}: "
+            para += nodes.inline(text, text, classes=["casebook-relation"])
         para += term_xref(docname, "case", other, title)
         items += nodes.list_item("", para)
     name = "Related cases"
@@ -145,26 +156,12 @@ def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.f
     )
 
 
-def completeness_field(domain: CasebookDomain, case_id: str) -> list[nodes.Node]:
-    """ "Completeness: 85% (missing: years; sections: Outcomes)" for the facts panel."""
-    from casebook_ext.completeness import score
-
-    entry = domain.index.by_id.get(case_id)
-    if entry is None:
-        return []
-    result = score(entry.case, entry.sections)
-    text = f"{result.percent}%"
+def completeness_text(domain: CasebookDomain, entry: CaseEntry) -> str:
+    """ "85% (missing fields: years; sections: Governance)", for contributors' tables."""
+    result = score(entry.case, entry.sections, settings_of(domain.env.config).completeness_rule())
     missing = []
     if result.missing_fields:
         missing.append("fields: " + ", ".join(result.missing_fields))
     if result.missing_sections:
         missing.append("sections: " + ", ".join(result.missing_sections))
-    if missing:
-        text += " (missing " + "; ".join(missing) + ")"
-    name = "Completeness"
-    body = nodes.paragraph(text, text)
-    return [
-        nodes.field(
-            "", nodes.field_name(name, name), nodes.field_body("", body), classes=["casebook-field-completeness"]
-        )
-    ]
+    return f"{result.percent}%" + (f" (missing {'; '.join(missing)})" if missing else "")

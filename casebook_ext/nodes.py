@@ -14,6 +14,24 @@ from docutils import nodes
 if TYPE_CHECKING:
     from docutils.nodes import Element
     from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+
+class casebook_facts(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """A case's facts panel (attribute ``case_id``): a summary and a field list, in every builder."""
+
+
+def _visit_facts_html(self: HTML5Translator, node: casebook_facts) -> None:
+    attributes = {"aria-label": "Facts of the case"}
+    self.body.append(self.starttag(node, "aside", CLASS="casebook-facts", **attributes))  # type: ignore[arg-type]
+
+
+def _depart_facts_html(self: HTML5Translator, node: casebook_facts) -> None:
+    self.body.append("</aside>\n")
+
+
+def _pass(self: object, node: Element) -> None:
+    """Render the children as they are (LaTeX gets a facts table from :mod:`casebook_ext.latex` first)."""
 
 
 class casebook_listing(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -36,23 +54,28 @@ class casebook_guide(nodes.General, nodes.Element):  # noqa: N801
     """The resource guide, grouped by ``group_by``; ``needs_link`` keeps entries with no link."""
 
 
-class casebook_completeness(nodes.General, nodes.Element):  # noqa: N801
-    """A case's completeness indicator (attribute ``case_id``)."""
+class casebook_sources(nodes.General, nodes.Element):  # noqa: N801
+    """Every source a case page uses, in full (attribute ``docname``: LaTeX fills it inside the whole book)."""
 
 
-def _placeholders() -> tuple[type[nodes.Element], ...]:
-    from casebook_ext.questions import casebook_question_index, casebook_wanted_index
+class casebook_question_index(nodes.General, nodes.Element):  # noqa: N801
+    """Every question, grouped by theme."""
 
-    return (
-        casebook_listing,
-        casebook_index,
-        casebook_related,
-        casebook_resources,
-        casebook_guide,
-        casebook_completeness,
-        casebook_question_index,
-        casebook_wanted_index,
-    )
+
+class casebook_wanted_index(nodes.General, nodes.Element):  # noqa: N801
+    """Every wanted case, with a link to its case once it has been written."""
+
+
+PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
+    casebook_listing,
+    casebook_index,
+    casebook_related,
+    casebook_resources,
+    casebook_guide,
+    casebook_sources,
+    casebook_question_index,
+    casebook_wanted_index,
+)
 
 
 def _skip(self: object, node: Element) -> None:
@@ -62,5 +85,10 @@ def _skip(self: object, node: Element) -> None:
 def register(app: Sphinx) -> None:
     """Register the placeholders; should one ever reach a writer, it is skipped, not fatal."""
     visitors = {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
-    for node_class in _placeholders():
+    for node_class in PLACEHOLDERS:
         app.add_node(node_class, **visitors)  # type: ignore[arg-type]
+    app.add_node(
+        casebook_facts,
+        html=(_visit_facts_html, _depart_facts_html),
+        **{name: (_pass, _pass) for name in ("latex", "text", "man", "texinfo")},  # type: ignore[arg-type]
+    )

@@ -1,132 +1,96 @@
-"""The facts panel of a case, built from portable docutils nodes.
+"""The facts panel of a case: what a reader scans first, built from portable nodes.
 
-A ``topic`` holding a field list renders as a boxed panel in HTML (styled by
-``casebook.css``), a shadow box in LaTeX and an indented block in text, with no
-builder-specific code. Terms are links to their listings; every value is a text node,
-so writers escape it.
+A :class:`~casebook_ext.nodes.casebook_facts` node holding a summary and a field list. HTML
+shows it as a labelled box (``casebook.css``), LaTeX as a facts table (:mod:`casebook_ext.latex`),
+text as an indented block. Terms are links to their listings; every value is a text node, so
+writers escape it. Parts that depend on other cases or on the bibliography (related cases,
+questions, sources) are placeholders filled when the page is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import cast
 
 from docutils import nodes
-from sphinx import addnodes
 
-from casebook_ext.domain import country_name
-from casebook_ext.nodes import casebook_completeness, casebook_related, casebook_resources
-from casebook_ext.schema import Case
+from casebook_ext.countries import country_name
+from casebook_ext.model import Case
+from casebook_ext.nodes import casebook_facts, casebook_related, casebook_resources
 from casebook_ext.vocabulary import Vocabularies
+from casebook_ext.xrefs import joined, term_xref
+
+#: Shown after a value that is the casebook's own classification rather than a source's statement.
+EDITORIAL_NOTE = "casebook classification"
 
 
-def term_xref(
-    docname: str, reftype: str, target: str, label: str, optional: bool = True, explicit: bool = True
-) -> addnodes.pending_xref:
-    """A link to a case or a term's listing; ``optional`` links fall back to plain text.
-
-    With ``explicit=False`` the link shows the target's own title once resolved.
-    """
-    xref = addnodes.pending_xref(
-        "",
-        nodes.inline(label, label, classes=["casebook-term"]),
-        refdomain="casebook",
-        reftype=reftype,
-        reftarget=target,
-        refdoc=docname,
-        refexplicit=explicit,
-        refwarn=False,
-    )
-    xref["casebook_optional"] = optional
-    return xref
-
-
-def doc_link(docname: str, target: str) -> addnodes.pending_xref:
-    """A link to another page by docname, showing that page's title once resolved."""
-    return addnodes.pending_xref(
-        "",
-        nodes.inline(target, target),
-        refdomain="std",
-        reftype="doc",
-        reftarget=f"/{target}",
-        refdoc=docname,
-        refexplicit=False,
-        refwarn=True,
-    )
-
-
-def append_joined(para: nodes.Element, items: Sequence[nodes.Node], sep: str = ", ") -> nodes.Element:
-    """Append ``items`` to ``para`` with ``sep`` between them."""
-    for i, item in enumerate(items):
-        if i:
-            para += nodes.Text(sep)
-        para += item
-    return para
-
-
-def _joined(items: Sequence[nodes.Node], sep: str = ", ") -> nodes.paragraph:
-    return append_joined(nodes.paragraph(), items, sep)  # type: ignore[return-value]
-
-
-def _field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
+def field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
+    """One labelled row of the panel; ``key`` names it for styling (``casebook-field-<key>``)."""
     if isinstance(body, str):
         body = nodes.paragraph(body, body)
     return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=[f"casebook-field-{key}"])
 
 
-EDITORIAL_NOTE = "the casebook's classification"
+def reader_date(day: dt.date) -> str:
+    """``1 December 2026``: a date as a reader writes it, the same in every locale."""
+    months = ("January February March April May June July August September October November December").split()
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def facts_panel(
-    case: Case, docname: str, vocab: Vocabularies, editorial_fields: Sequence[str] = ("pillars",)
-) -> nodes.topic:
-    """The panel: title, summary, then one field per filled-in fact, in schema order."""
-    panel = nodes.topic(classes=["casebook-facts"])
-    panel += nodes.title(case.title, case.title)
+    case: Case,
+    docname: str,
+    vocab: Vocabularies,
+    editorial_fields: Collection[str] = ("pillars",),
+    pillar_label: str = "ROAR pillars",
+) -> casebook_facts:
+    """The panel: the summary, then one row per filled-in fact, most useful first."""
+    panel = casebook_facts(case_id=case.id)
     if case.summary:
         panel += nodes.paragraph(case.summary, case.summary, classes=["casebook-summary"])
-    fields = nodes.field_list(classes=["casebook-fields"])
-
-    def terms(taxonomy: str, values: Sequence[str]) -> nodes.paragraph:
-        return _joined([term_xref(docname, taxonomy, v, vocab.label(taxonomy, v)) for v in values])
-
-    if case.place:
-        fields += _field("Place", case.place, "place")
-    if case.countries:
-        fields += _field(
-            "Country", _joined([term_xref(docname, "country", c, country_name(c)) for c in case.countries]), "country"
-        )
-    if case.level:
-        fields += _field("Level of government", terms("level", [case.level]), "level")
-    if case.organisations:
-        fields += _field(
-            "Organisations",
-            _joined([term_xref(docname, "organisation", o, o) for o in case.organisations], "; "),
-            "organisations",
-        )
-    if case.years:
-        fields += _field("Years", str(case.years), "years")
-    if case.status:
-        fields += _field("Status", terms("status", [case.status]), "status")
-    if case.pillars:
-        fields += _field("ROAR pillars", terms("pillar", case.pillars), "pillars")
-    if case.instruments:
-        fields += _field("Instruments", terms("instrument", case.instruments), "instruments")
-    if case.themes:
-        fields += _field("Themes", terms("theme", case.themes), "themes")
-    fields += casebook_related(case_id=case.id)
-    if case.resources:
-        fields += _field("Resources", casebook_resources(keys=case.resources), "resources")
-    if case.last_reviewed:
-        fields += _field("Last reviewed", case.last_reviewed.isoformat(), "last-reviewed")
-    fields += _field("Case id", nodes.paragraph("", "", nodes.literal(case.id, case.id)), "id")
-    fields += casebook_completeness(case_id=case.id)
+    rows = nodes.field_list(classes=["casebook-fields"])
     editorial = {*editorial_fields, *case.editorial}
-    for item in fields.findall(nodes.field):
-        key = next((c[len("casebook-field-") :] for c in item["classes"] if c.startswith("casebook-field-")), "")
+
+    def label_of(taxonomy: str, value: str) -> str:
+        if taxonomy == "country":
+            return country_name(value)
+        return value if taxonomy == "organisation" else vocab.label(taxonomy, value)
+
+    def terms(taxonomy: str, values: Sequence[str], sep: str = ", ") -> nodes.paragraph:
+        return joined([term_xref(docname, taxonomy, v, label_of(taxonomy, v)) for v in values], sep)
+
+    def add(name: str, body: nodes.Element | str, key: str) -> None:
+        row = field(name, body, key)
         if key in editorial:
-            body = item[1]
-            para = body[0] if body.children and isinstance(body[0], nodes.paragraph) else body
+            para = cast(nodes.Element, cast(nodes.Element, row[1])[0])
             para += nodes.Text(" ")
-            para += nodes.emphasis(f"({EDITORIAL_NOTE})", f"({EDITORIAL_NOTE})", classes=["casebook-editorial"])
-    panel += fields
+            para += nodes.inline(f"({EDITORIAL_NOTE})", f"({EDITORIAL_NOTE})", classes=["casebook-editorial"])
+        rows.append(row)
+
+    country_names = [country_name(c) for c in case.countries]
+    if case.place and case.place not in country_names:
+        add("Place", case.place, "place")
+    if case.countries:
+        add("Country" if len(case.countries) == 1 else "Countries", terms("country", case.countries), "country")
+    if case.level:
+        add("Level of government", terms("level", [case.level]), "level")
+    if case.years:
+        add("Years", str(case.years), "years")
+    if case.status:
+        add("Status", terms("status", [case.status]), "status")
+    if case.organisations:
+        add("Organisations", terms("organisation", case.organisations, "; "), "organisations")
+    if case.pillars:
+        add(pillar_label, terms("pillar", case.pillars), "pillars")
+    if case.instruments:
+        add("Instruments", terms("instrument", case.instruments), "instruments")
+    if case.themes:
+        add("Themes", terms("theme", case.themes), "themes")
+    rows += casebook_related(case_id=case.id)
+    if case.resources:
+        rows += casebook_resources(keys=case.resources, case_id=case.id)
+    if case.last_reviewed:
+        add("Last reviewed", reader_date(case.last_reviewed), "last-reviewed")
+    panel += rows
     return panel

@@ -23,6 +23,8 @@ SUBTYPES: dict[str, str] = {
     "summary_too_long": "A summary is longer than ``casebook_summary_max_length`` characters.",
     "duplicate_id": "Two cases (or two questions, or two wanted cases) share one id; links would be ambiguous.",
     "unknown_related": "A related case names an id that no case declares.",
+    "self_related": "A case names itself among its related cases; the relation is ignored.",
+    "no_bibliography": "Cases name resources but sphinxcontrib-bibtex is not loaded: they are shown as plain keys.",
     "unknown_case": "A question names a case id that no case declares.",
     "case_content": "A case directive has body text; it is kept, but narrative belongs after the panel.",
     "bad_filter": "A listing directive filters or sorts on an unknown field or value.",
@@ -30,6 +32,7 @@ SUBTYPES: dict[str, str] = {
     "resource_missing_field": "A resource lacks a field its BibTeX style requires; a bibliography would drop its link.",
     "resource_no_link": 'A resource has neither a DOI nor a URL: list these to build the "needs a link" queue.',
     "resource_uncited": "A resource is cited by no case and no page.",
+    "unsafe_url": "A URL's scheme is not ``http``, ``https``, ``mailto`` or ``doi``: it is shown as text, not a link.",
     "link_broken": "Link check (``-b casebook-linkcheck``): a link is broken (404/410, DNS failure, refused, "
     "unknown DOI); one warning at each place using it.",
     "link_failed": "Link check: a link's outcome is in ``casebook_linkcheck_fail_on`` (other than broken).",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from casebook_ext.schema import TAXONOMIES, Case
+from casebook_ext.model import Case
+from casebook_ext.schema import TAXONOMIES
 from casebook_ext.vocabulary import slugify
 
 #: Field aliases a listing may filter on, mapped to the taxonomy they mean.

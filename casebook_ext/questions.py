@@ -9,67 +9,25 @@ filled late from the domain, like every other listing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 
-from casebook_ext.domain import get_domain
-from casebook_ext.panel import append_joined, doc_link, term_xref
+from casebook_ext.countries import country_name
+from casebook_ext.directives import CasebookDirective
+from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.model import QuestionEntry, WantedEntry
+from casebook_ext.nodes import casebook_question_index, casebook_wanted_index
 from casebook_ext.schema import suggest
 from casebook_ext.vocabulary import SLUG_RE
-
-if TYPE_CHECKING:
-    from casebook_ext.domain import CasebookDomain
-
-from casebook_ext.directives import _CasebookDirective
+from casebook_ext.xrefs import append_joined, doc_link, term_xref
 
 
-@dataclass(frozen=True)
-class QuestionEntry:
-    """An open question, where it was raised, its themes and the cases that speak to it."""
-
-    id: str
-    text: str
-    themes: tuple[str, ...]
-    cases: tuple[str, ...]
-    docname: str
-    lineno: int
-
-    @property
-    def anchor(self) -> str:
-        return f"casebook-question-{self.id}"
-
-
-@dataclass(frozen=True)
-class WantedEntry:
-    """An initiative the sources name but do not yet describe well enough for a case."""
-
-    id: str
-    title: str
-    place: str
-    country: str
-    text: str
-    docname: str
-    lineno: int
-
-    @property
-    def anchor(self) -> str:
-        return f"casebook-wanted-{self.id}"
-
-
-class casebook_question_index(nodes.General, nodes.Element):  # noqa: N801
-    """Placeholder for every question, grouped by theme."""
-
-
-class casebook_wanted_index(nodes.General, nodes.Element):  # noqa: N801
-    """Placeholder for every wanted case not yet written."""
-
-
-def _slug_argument(directive: _CasebookDirective, what: str) -> str | None:
+def _slug_argument(directive: CasebookDirective, what: str) -> str | None:
     slug = directive.arguments[0].strip() if directive.arguments else ""
     if not SLUG_RE.match(slug):
         directive.warn("bad_id", f"{what} id {slug!r} is not a slug (lower-case letters, digits and hyphens)")
@@ -79,8 +37,6 @@ def _slug_argument(directive: _CasebookDirective, what: str) -> str | None:
 
 def plain_text(body: list[nodes.Node]) -> str:
     """The body's words without citation keys, for listings that show it out of context."""
-    import re
-
     parts = []
     for node in body:
         copy = node.deepcopy()
@@ -92,12 +48,12 @@ def plain_text(body: list[nodes.Node]) -> str:
     return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\(\s*\)", "", text)).strip()
 
 
-def _list_option(directive: _CasebookDirective, name: str) -> tuple[str, ...]:
+def _list_option(directive: CasebookDirective, name: str) -> tuple[str, ...]:
     text = directive.options.get(name) or ""
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
-class QuestionDirective(_CasebookDirective):
+class QuestionDirective(CasebookDirective):
     """Declare an open question; its body is the question, its options its themes and cases."""
 
     optional_arguments = 1
@@ -130,9 +86,7 @@ class QuestionDirective(_CasebookDirective):
         cases = _list_option(self, "cases")
         text = plain_text(body)
         entry = QuestionEntry(question_id, text, tuple(themes), cases, self.env.docname, self.lineno)
-        domain.note_entry("questions", entry)
-        for case_id in cases:
-            domain.note_ref(self.env.docname, "case", case_id)
+        domain.note_question(entry)
 
         box = nodes.container(classes=["casebook-question"])
         box += nodes.target("", "", ids=[entry.anchor])  # a target, so LaTeX gets a label too
@@ -153,7 +107,7 @@ def cases_line(docname: str, case_ids: tuple[str, ...]) -> nodes.Element:
     return append_joined(para, [term_xref(docname, "case", c, c, explicit=False) for c in case_ids], "; ")
 
 
-class _ListingPlaceholder(_CasebookDirective):
+class _ListingPlaceholder(CasebookDirective):
     """A listing filled late: the page is noted so it is rewritten when what it lists changes."""
 
     kind: ClassVar[str]
@@ -173,7 +127,7 @@ class QuestionIndexDirective(_ListingPlaceholder):
     node_class = casebook_question_index
 
 
-class CaseWantedDirective(_CasebookDirective):
+class CaseWantedDirective(CasebookDirective):
     """Record a case the casebook would like to have; its body says what the sources give."""
 
     optional_arguments = 1
@@ -204,7 +158,7 @@ class CaseWantedDirective(_CasebookDirective):
             self.env.docname,
             self.lineno,
         )
-        get_domain(self.env).note_entry("wanted", entry)
+        get_domain(self.env).note_wanted(entry)
         box = nodes.container(classes=["casebook-wanted"])
         box += nodes.target("", "", ids=[entry.anchor])
         head = nodes.paragraph()
@@ -222,21 +176,8 @@ class CasesWantedDirective(_ListingPlaceholder):
     node_class = casebook_wanted_index
 
 
-def all_questions(domain: CasebookDomain) -> list[QuestionEntry]:
-    """Every question in reading order: pages as the toctree orders them, then as written."""
-    order = domain.reading_order()
-    pages = sorted(domain.data["questions"], key=lambda d: (order.get(d, len(order)), d))
-    return [q for docname in pages for q in domain.data["questions"][docname]]
-
-
-def all_wanted(domain: CasebookDomain) -> list[WantedEntry]:
-    order = domain.reading_order()
-    pages = sorted(domain.data["wanted"], key=lambda d: (order.get(d, len(order)), d))
-    return [w for docname in pages for w in domain.data["wanted"][docname]]
-
-
 def question_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
-    questions = all_questions(domain)
+    questions = domain.all_questions()
     headings = {slug: term.label for slug, term in domain.vocabularies["theme"].items()}
     headings[""] = "Other questions"
     out: list[nodes.Node] = []
@@ -266,33 +207,46 @@ def question_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
 
 
 def wanted_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
-    from casebook_ext.domain import country_name
-
+    """Wanted cases still to write, then those that have become cases, each linking to its case."""
     existing = domain.index.by_id
-    wanted = sorted((w for w in all_wanted(domain) if w.id not in existing), key=lambda w: w.title.casefold())
-    if not wanted:
-        return [nodes.paragraph("No cases wanted.", "No cases wanted.", classes=["casebook-empty"])]
-    items = nodes.bullet_list(classes=["casebook-wanted-list"])
-    for entry in wanted:
-        head = nodes.paragraph()
-        head += nodes.strong("", "", term_xref(docname, "wanted", entry.id, entry.title, optional=False))
-        where = ", ".join(x for x in (entry.place, country_name(entry.country) if entry.country else "") if x)
-        if where:
-            head += nodes.Text(f" \u2014 {where}")
-        item = nodes.list_item("", head)
-        if entry.text:
-            item += nodes.paragraph(entry.text, entry.text)
-        mention = nodes.paragraph()
-        mention += nodes.Text("Mentioned in: ")
-        mention += doc_link(docname, entry.docname)
-        item += mention
-        items += item
-    return [items]
+    everything = sorted(domain.all_wanted(), key=lambda w: w.title.casefold())
+    wanted = [w for w in everything if w.id not in existing]
+    written = [w for w in everything if w.id in existing]
+    out: list[nodes.Node] = []
+    if wanted:
+        items = nodes.bullet_list(classes=["casebook-wanted-list"])
+        for entry in wanted:
+            head = nodes.paragraph()
+            head += nodes.strong("", "", term_xref(docname, "wanted", entry.id, entry.title, optional=False))
+            where = ", ".join(x for x in (entry.place, country_name(entry.country) if entry.country else "") if x)
+            if where:
+                head += nodes.Text(f" \u2014 {where}")
+            item = nodes.list_item("", head)
+            if entry.text:
+                item += nodes.paragraph(entry.text, entry.text)
+            mention = nodes.paragraph()
+            mention += nodes.Text("Mentioned in: ")
+            mention += doc_link(docname, entry.docname)
+            item += mention
+            items += item
+        out.append(items)
+    else:
+        out.append(nodes.paragraph("No cases wanted.", "No cases wanted.", classes=["casebook-empty"]))
+    if written:
+        text = "Wanted cases that have since been written:"
+        out.append(nodes.paragraph(text, text, classes=["casebook-wanted-written"]))
+        done = nodes.bullet_list(classes=["casebook-wanted-written"])
+        for entry in written:
+            para = nodes.paragraph()
+            para += term_xref(docname, "case", entry.id, existing[entry.id].case.title, optional=False)
+            done += nodes.list_item("", para)
+        out.append(done)
+    return out
 
 
 def question_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:
     """The "Open questions" field of a case: questions that name it."""
-    questions = [q for q in all_questions(domain) if case_id in q.cases]
+    questions = [q for q in domain.all_questions() if case_id in q.cases]
     if not questions:
         return None
     items = nodes.bullet_list(classes=["casebook-related"])

@@ -6,11 +6,12 @@ Plain Python over pybtex data (no Sphinx), so a command-line check can reuse it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casebook_ext.urls import safe_link
 from casebook_ext.vocabulary import DEFAULT_VOCABULARIES
 
 if TYPE_CHECKING:
@@ -46,8 +47,13 @@ class Resource:
 
     @property
     def link(self) -> str:
-        """Where a reader can find it: the DOI resolver if there is a DOI, else its URL."""
-        return f"https://doi.org/{self.doi}" if self.doi else self.url
+        """Where a reader can find it: the DOI resolver if there is a DOI, else its URL (if its scheme is safe)."""
+        return f"https://doi.org/{self.doi}" if self.doi else safe_link(self.url)
+
+    @property
+    def unsafe_url(self) -> bool:
+        """A URL that is not published as a link, because its scheme is not an allowed one."""
+        return bool(self.url) and not safe_link(self.url)
 
 
 def kind_of(entry: Entry) -> str:
@@ -77,9 +83,10 @@ def _fingerprint(entry: Entry) -> str:
     return repr((entry.type, sorted((k.lower(), v) for k, v in entry.fields.items()), sorted(persons.items())))
 
 
-def load(data: BibliographyData) -> dict[str, Resource]:
-    """Every entry of the bibliography as a :class:`Resource`, by key."""
-    pillars = DEFAULT_VOCABULARIES["pillar"]
+def load(
+    data: BibliographyData, pillars: Collection[str] = tuple(DEFAULT_VOCABULARIES["pillar"])
+) -> dict[str, Resource]:
+    """Every entry of the bibliography as a :class:`Resource`, by key (``pillars``: the known pillar slugs)."""
     out: dict[str, Resource] = {}
     for key, entry in data.entries.items():
         declared = [p.strip() for p in entry.fields.get(PILLARS_FIELD, "").split(",") if p.strip()]

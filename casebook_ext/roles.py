@@ -1,32 +1,37 @@
-"""Roles that link to a case (``case``) or to a taxonomy term's listing (``pillar``, ``country``...)."""
+"""The casebook's roles without their ``casebook:`` prefix (``case``, ``pillar``...), for sites that opt in.
+
+The domain's own roles are ``casebook:case``, ``casebook:pillar`` and so on. Short names are
+registered only when ``casebook_short_roles`` is true, so that they never clash with another
+extension's ``status`` or ``level`` role unless a site asks for them.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx.roles import XRefRole
 
+from casebook_ext.domain import CasebookDomain
+
 if TYPE_CHECKING:
-    from docutils.nodes import Element, Node, system_message
-    from sphinx.environment import BuildEnvironment
+    from docutils.nodes import Node, system_message
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 
-class CasebookRole(XRefRole):
-    """An xref into the casebook domain that also works without the ``casebook:`` prefix.
-
-    Each use is noted per page, so a page that names a case is rewritten when that
-    case's title or location changes.
-    """
+class ShortRole(XRefRole):
+    """A ``casebook:`` cross-reference role under its short name."""
 
     def run(self) -> tuple[list[Node], list[system_message]]:
         if ":" not in self.name:
             self.name = f"casebook:{self.name}"
         return super().run()
 
-    def result_nodes(
-        self, document: object, env: BuildEnvironment, node: Element, is_ref: bool
-    ) -> tuple[list[Node], list[system_message]]:
-        from casebook_ext.domain import get_domain
 
-        get_domain(env).note_ref(env.docname, node["reftype"], node["reftarget"])
-        return [node], []
+def register_short_roles(app: Sphinx, config: Config) -> None:
+    """``config-inited``: add the short names when the site asks for them."""
+    if not config.casebook_short_roles:
+        return
+    for name in CasebookDomain.roles:
+        app.add_role(name, ShortRole(innernodeclass=nodes.inline), override=True)

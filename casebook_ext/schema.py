@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from casebook_ext.model import MULTIPLE_COUNTRIES, Case, Relation, YearRange
 from casebook_ext.problems import Problem
 from casebook_ext.vocabulary import SLUG_RE, Vocabularies
 
-MULTIPLE_COUNTRIES = "multiple"
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
@@ -93,7 +93,11 @@ FIELDS: tuple[FieldSpec, ...] = (
         "London Borough of Camden; UCL Institute for Innovation and Public Purpose",
     ),
     FieldSpec(
-        "years", Kind.YEARS, False, "Start year, optionally with an end year: ``2019``, ``2019-2023``.", "2021-2023"
+        "years",
+        Kind.YEARS,
+        False,
+        "When the work ran: one year (``2020``), a span (``2019-2023``) or an open start (``2019-``, ongoing).",
+        "2021-2023",
     ),
     FieldSpec(
         "status", Kind.TERM, True, "The stage the work has reached, as far as the sources say.", "exploring", "status"
@@ -145,57 +149,6 @@ FIELDS: tuple[FieldSpec, ...] = (
 FIELDS_BY_NAME: Mapping[str, FieldSpec] = {f.name: f for f in FIELDS}
 #: Fields whose value may be the casebook's own judgement rather than a source's statement.
 EDITORIAL_FIELDS = ("place", "country", "level", "organisations", "years", "status", "pillars", "instruments", "themes")
-
-
-@dataclass(frozen=True)
-class YearRange:
-    start: int
-    end: int | None = None
-
-    def __str__(self) -> str:
-        if self.end is None:
-            return f"from {self.start}"
-        return str(self.start) if self.end == self.start else f"{self.start}\u2013{self.end}"
-
-
-@dataclass(frozen=True)
-class Relation:
-    target: str
-    kind: str = "related"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One validated case, as the domain stores and every listing reads it."""
-
-    id: str
-    title: str
-    summary: str = ""
-    place: str = ""
-    countries: tuple[str, ...] = ()
-    level: str = ""
-    organisations: tuple[str, ...] = ()
-    years: YearRange | None = None
-    status: str = ""
-    pillars: tuple[str, ...] = ()
-    instruments: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    related: tuple[Relation, ...] = ()
-    resources: tuple[str, ...] = ()
-    last_reviewed: dt.date | None = None
-    editorial: tuple[str, ...] = ()
-
-    def values(self, taxonomy: str) -> tuple[str, ...]:
-        """The case's values for a taxonomy name (``pillar``, ``country``...)."""
-        return {
-            "pillar": self.pillars,
-            "instrument": self.instruments,
-            "theme": self.themes,
-            "country": self.countries,
-            "organisation": self.organisations,
-            "status": (self.status,) if self.status else (),
-            "level": (self.level,) if self.level else (),
-        }[taxonomy]
 
 
 #: Taxonomies readers browse by: name -> the field that holds its values.
@@ -279,7 +232,8 @@ class _Parser:
             self.warn("bad_years", f"{spec.name}: {text!r} is not a year or a year range such as 2019-2023", spec.name)
             return None
         start = int(match.group(1))
-        end = int(match.group(2)) if match.group(2) else None
+        # "2019" is that year; "2019-" is from 2019 on; "2019-2023" a span.
+        end = int(match.group(2)) if match.group(2) else (None if "-" in text or "\u2013" in text else start)
         if not MIN_YEAR <= start <= MAX_YEAR or (end is not None and not MIN_YEAR <= end <= MAX_YEAR):
             self.warn("bad_years", f"{spec.name}: {text!r} is outside {MIN_YEAR}-{MAX_YEAR}", spec.name)
             return None

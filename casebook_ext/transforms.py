@@ -7,23 +7,19 @@ from typing import Any
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from casebook_ext.domain import get_domain
-from casebook_ext.guide import guide, resource_list
-from casebook_ext.listings import case_list, case_table, completeness_field, related_field, term_index
+from casebook_ext.guide import guide, page_sources, sources_field
+from casebook_ext.listings import case_list, case_table, related_field, term_index
 from casebook_ext.nodes import (
-    casebook_completeness,
     casebook_guide,
     casebook_index,
     casebook_listing,
+    casebook_question_index,
     casebook_related,
     casebook_resources,
-)
-from casebook_ext.questions import (
-    casebook_question_index,
+    casebook_sources,
     casebook_wanted_index,
-    question_field,
-    question_index,
-    wanted_index,
 )
+from casebook_ext.questions import question_field, question_index, wanted_index
 
 
 class FillListings(SphinxPostTransform):
@@ -36,8 +32,9 @@ class FillListings(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        domain = get_domain(self.env)
-        docname = self.env.docname
+        env = self.env
+        domain = get_domain(env)
+        docname = env.docname
         for node in list(self.document.findall(casebook_listing)):
             entries = domain.select(node["query"])
             if node["kind"] == "table":
@@ -47,17 +44,17 @@ class FillListings(SphinxPostTransform):
         for index in list(self.document.findall(casebook_index)):
             index.replace_self(term_index(domain, docname, index["taxonomy"]))
         for resources in list(self.document.findall(casebook_resources)):
-            resources.replace_self(resource_list(self.env, docname, resources["keys"]))
+            resources.replace_self(sources_field(env, docname, resources["keys"]))
         for guide_node in list(self.document.findall(casebook_guide)):
-            guide_node.replace_self(guide(self.env, domain, docname, guide_node["group_by"], guide_node["needs_link"]))
+            guide_node.replace_self(guide(env, domain, docname, guide_node["group_by"], guide_node["needs_link"]))
         for related in list(self.document.findall(casebook_related)):
             fields = [
                 related_field(domain, docname, related["case_id"]),
                 question_field(domain, docname, related["case_id"]),
             ]
             related.replace_self([f for f in fields if f is not None])
-        for completeness in list(self.document.findall(casebook_completeness)):
-            completeness.replace_self(completeness_field(domain, completeness["case_id"]))
+        for sources in list(self.document.findall(casebook_sources)):
+            sources.replace_self(page_sources(env, domain, sources["docname"]))
         for questions in list(self.document.findall(casebook_question_index)):
             questions.replace_self(question_index(domain, docname))
         for wanted in list(self.document.findall(casebook_wanted_index)):

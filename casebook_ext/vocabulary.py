@@ -115,10 +115,21 @@ THEMES = _terms(
 
 RELATIONS = _terms(
     ("related", "related to", "A connection the sources draw between two cases.", "related to"),
-    ("inspired-by", "inspired by", "This case drew on the other case.", "inspired"),
+    ("inspired-by", "inspired by", "This case drew on the other case.", "inspiration for"),
     ("part-of", "part of", "This case is a component of the other case.", "includes"),
     ("follows", "follows", "This case continues or succeeds the other case.", "followed by"),
 )
+
+#: Taxonomies readers browse by, with the name a reader sees (``casebook_taxonomy_labels`` renames them).
+TAXONOMY_LABELS: Mapping[str, str] = {
+    "pillar": "ROAR pillar",
+    "theme": "Theme",
+    "instrument": "Instrument",
+    "country": "Country",
+    "level": "Level of government",
+    "status": "Status",
+    "organisation": "Organisation",
+}
 
 #: Every vocabulary by name, in the order the reference page documents them.
 DEFAULT_VOCABULARIES: Mapping[str, Mapping[str, Term]] = {
@@ -145,11 +156,19 @@ class Vocabularies:
         return term.label if term else slug
 
     @classmethod
-    def build(cls, extra: Mapping[str, Mapping[str, str]] | None = None) -> Vocabularies:
+    def build(
+        cls,
+        extra: Mapping[str, Mapping[str, str]] | None = None,
+        replacing: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Vocabularies:
+        """The defaults, each vocabulary in ``replacing`` swapped for the site's own, plus ``extra`` terms."""
         merged = {name: dict(terms) for name, terms in DEFAULT_VOCABULARIES.items()}
-        for name, additions in (extra or {}).items():
-            for slug, label in additions.items():
-                merged[name][slug] = Term(slug, label, inverse=label if name == "relation" else "")
+        for source, replace in ((replacing or {}, True), (extra or {}, False)):
+            for name, additions in source.items():
+                if replace:
+                    merged[name] = {}
+                for slug, label in additions.items():
+                    merged[name][slug] = Term(slug, label, inverse=label if name == "relation" else "")
         return cls(merged)
 
 

@@ -24,7 +24,9 @@ def test_html_build_is_clean_and_renders_the_facts_panel(app: SphinxTestApp) -> 
     app.build()
     assert app.warning.getvalue() == ""
     alpha = (app.outdir / "cases/alpha.html").read_text(encoding="utf8")
-    assert 'class="topic casebook-facts" id="casebook-case-alpha"' in alpha
+    # A link to the case lands on its title; the panel is a labelled aside, not an admonition.
+    assert '<span id="casebook-case-alpha"></span><h1>' in alpha
+    assert '<aside aria-label="Facts of the case" class="casebook-facts">' in alpha
     assert "Alpha evaluates its missions in cycles." in alpha
     # Country codes read as names and link to their listing.
     assert 'href="../browse.html#casebook-country-gb"' in alpha
@@ -32,16 +34,17 @@ def test_html_build_is_clean_and_renders_the_facts_panel(app: SphinxTestApp) -> 
     # Organisation names may contain commas: they are split on semicolons only.
     assert "Dept of Trade, Industry and Competition</span></a>" in alpha
     assert "2021\u20132023" in alpha  # an en dash between the years
-    # Resources are formatted by the bibliography style, with their links.
-    resources = alpha.split("casebook-field-resources")[2]
-    assert "An example round-up report" in resources
-    assert 'href="https://example.org/report"' in resources
+    # Sources are short author-year citations.
+    sources = alpha.split("casebook-field-sources")[2].split("</dd>")[0]
+    assert "Example Institute 2023" in sources
+    # Contributor data is not shown to readers.
+    assert "Completeness" not in alpha and "Case id" not in alpha
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
 def test_contributor_text_is_escaped(app: SphinxTestApp) -> None:
     app.build()
-    for page in ("cases/alpha.html", "listings.html", "index.html"):
+    for page in ("cases/beta.html", "listings.html", "index.html"):
         html = (app.outdir / page).read_text(encoding="utf8")
         assert "<b>city</b>" not in html
         assert "Alpha &lt;b&gt;city&lt;/b&gt; mission" in html
@@ -64,8 +67,8 @@ def test_related_cases_show_on_both_sides(app: SphinxTestApp) -> None:
     alpha = text_of((app.outdir / "cases/alpha.html").read_text(encoding="utf8"))
     beta = text_of((app.outdir / "cases/beta.html").read_text(encoding="utf8"))
     gamma = text_of((app.outdir / "cases/gamma.html").read_text(encoding="utf8"))
-    assert "Related cases: Inspired by Beta procurement" in alpha
-    assert "Related cases: Inspired Alpha <b>city</b> mission" in beta
+    assert "Related cases: Inspired by: Beta procurement" in alpha
+    assert "Related cases: Inspiration for: Alpha <b>city</b> mission" in beta
     assert "Related cases" not in gamma
 
 
@@ -124,7 +127,7 @@ def test_every_casebook_part_renders_in_latex_and_text(make_app, tmp_path: Path,
     out = Path(app.outdir)
     if builder == "text":
         alpha = (out / "cases/alpha.txt").read_text(encoding="utf8")
-        assert "Related cases:" in alpha and "Inspired by Beta procurement" in alpha
+        assert "Related cases:" in alpha and "Inspired by: Beta procurement" in alpha
         browse = (out / "browse.txt").read_text(encoding="utf8")
         assert "Assessment (2)" in browse
         listings = (out / "listings.txt").read_text(encoding="utf8")

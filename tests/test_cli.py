@@ -24,6 +24,7 @@ from casebook_ext.vocabulary import Vocabularies
 
 REPO = Path(__file__).parent.parent
 from casebook_ext.completeness import STANDARD_SECTIONS  # noqa: E402
+
 WARNING = re.compile(r"^(?P<path>.+?):(?P<line>\d+): WARNING: (?P<message>.*) \[(?P<type>\w+)\.(?P<subtype>\w+)\]$")
 SUMMARY = re.compile(r"^(\d+) cases? checked, (\d+) problems?$", re.MULTILINE)
 

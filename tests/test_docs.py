@@ -99,5 +99,5 @@ def test_every_case_is_two_clicks_from_the_landing_page_and_cites_a_resource(bui
     for case_id in cases:
         page = (built / "cases" / f"{case_id}.html").resolve()
         assert page in two_clicks, case_id
-        resources = page.read_text(encoding="utf8").split("casebook-field-resources")
-        assert len(resources) > 2 and "<li>" in resources[2].split("</dd>")[0], case_id
+        sources = page.read_text(encoding="utf8").split("casebook-field-sources")
+        assert len(sources) > 2 and "<a " in sources[2].split("</dd>")[0], case_id

@@ -50,9 +50,16 @@ def test_question_problems_warn_at_the_question(qproj: Project) -> None:
 
 def test_completeness_counts_fields_and_standard_sections(qproj: Project) -> None:
     build = qproj.build()
-    alpha = build.page("alpha").split("casebook-field-completeness")[2]
-    assert "100%" in alpha
-    beta = build.page("beta").split("casebook-field-completeness")[2].split("</dd>")[0]
+    rows = {
+        title: cell
+        for title, cell in re.findall(
+            r'<a [^>]*><span class="casebook-term">([^<]+)</span></a></p>\s*</td>\s*<td><p>([^<]+)</p>',
+            build.page("needs-work"),
+        )
+    }
+    assert rows["Alpha case"] == "100%"
+    assert "Completeness" not in build.page("alpha")  # readers' pages show no contributor metrics
+    beta = rows["Beta case"]
     # 7 of 14 fields (status "unknown" counts as missing) + 1 of 4 expected sections = 8 of 18.
     assert "44%" in beta and "status" in beta and "Results and evaluation" in beta and "Overview" not in beta
 
@@ -66,8 +73,8 @@ def test_adding_a_section_updates_completeness_and_retitling_a_case_updates_ques
         .replace(":title: Beta case", ":title: Beta renamed"),
     )
     build = qproj.build()
-    assert "50%" in build.page("beta").split("casebook-field-completeness")[2]
-    assert {"beta", "questions", "session", "alpha"} <= build.written
+    assert "50%" in build.page("needs-work").split(">Beta renamed<")[1].split("</tr>")[0]
+    assert {"beta", "questions", "session", "alpha", "needs-work"} <= build.written
     assert ">Beta renamed<" in build.page("questions")
     assert build.pages() == qproj.build(out="_clean", freshenv=True).pages()
 

@@ -39,12 +39,15 @@ def test_each_resource_problem_warns_once_at_the_citing_case_or_the_bib_entry(re
 
 def test_a_case_lists_its_resources_formatted_with_their_links(res: Project) -> None:
     html = res.build().page("one")
-    panel = html.split("casebook-field-resources")[2]
-    assert "An article on missions" in panel
-    assert 'href="https://doi.org/10.1234/example.2020"' in panel
+    # The panel names each source by its short label, linking to its full entry at the foot of the page.
+    panel = html.split("casebook-field-sources")[2].split("</dd>")[0]
+    assert re.search(r'href="#casebook-source-art2020"[^>]*><span class="casebook-term">Doe 2020</span>', panel)
+    sources = html.split('id="casebook-sources"')[1]
+    assert "An article on missions" in sources
+    assert 'href="https://doi.org/10.1234/example.2020"' in sources
     # A style that drops an entry missing a required field would lose its link: the casebook keeps it.
-    assert "A report without its institution" in panel and 'href="https://example.org/rep2019"' in panel
-    assert 'href="guide.html#casebook-resource-art2020"' in panel
+    assert "A report without its institution" in sources and 'href="https://example.org/rep2019"' in sources
+    assert 'href="guide.html#casebook-resource-art2020"' in sources
 
 
 def test_the_guide_groups_by_kind_with_stable_anchors_and_backlinks(res: Project) -> None:

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from casebook_ext.json_schema import case_json_schema
+from casebook_ext.model import YearRange
 from casebook_ext.problems import SUBTYPES
 from casebook_ext.query import Query
-from casebook_ext.schema import FIELDS, YearRange, parse_case
+from casebook_ext.schema import FIELDS, parse_case
 from casebook_ext.vocabulary import Vocabularies
 
 VOCAB = Vocabularies.build()
@@ -47,10 +48,24 @@ def test_a_complete_case_parses_into_typed_fields() -> None:
     assert found == []
     assert case is not None
     assert case.years == YearRange(2019, 2023)
+
     assert case.countries == ("GB", "ES")
     assert case.organisations == ("Dept of Trade, Industry and Competition", "Council")
     assert [(r.target, r.kind) for r in case.related] == [("other", "inspired-by"), ("third", "related")]
     assert case.last_reviewed == dt.date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "shown"),
+    [
+        ("2020", YearRange(2020, 2020), "2020"),
+        ("2019-", YearRange(2019, None), "from 2019"),
+        ("2019-2023", YearRange(2019, 2023), "2019\u20132023"),
+    ],
+)
+def test_years_are_one_year_an_open_start_or_a_span(text: str, years: YearRange, shown: str) -> None:
+    case, _ = parse_case("x", {"title": "X", "years": text}, Vocabularies.build())
+    assert case is not None and case.years == years and str(case.years) == shown
 
 
 @pytest.mark.parametrize(

@@ -4,3 +4,4 @@ exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 casebook_extra_terms = {"instrument": {"tax-credit": "Tax credits"}}
 casebook_summary_max_length = 120
+casebook_short_roles = True

@@ -2,3 +2,4 @@
 extensions = ["sphinx.ext.intersphinx", "casebook_ext"]
 intersphinx_mapping: dict[str, tuple[str, str]] = {}  # set by the test to the built casebook's inventory
 exclude_patterns = ["_build"]
+casebook_short_roles = True

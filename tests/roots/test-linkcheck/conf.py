@@ -9,3 +9,4 @@ casebook_linkcheck_timeout = "1s"
 casebook_linkcheck_backoff = "50ms"
 casebook_linkcheck_retries = 1
 casebook_linkcheck_retry_after_max = "2s"
+casebook_short_roles = True

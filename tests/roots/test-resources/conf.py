@@ -3,3 +3,4 @@ myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "unsrt"
 exclude_patterns = ["_build"]
+casebook_short_roles = True
