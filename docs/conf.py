@@ -17,7 +17,7 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
-bibtex_bibfiles = ["../bib/iipp.bib", "../bib/other.bib", "../bib/draft-h1.bib", "../bib/draft-h2.bib", "../bib/draft-h3.bib", "../bib/draft-h4.bib"]
+bibtex_bibfiles = ["../bib/iipp.bib", "../bib/other.bib", "../bib/draft-h1.bib", "../bib/draft-h2.bib", "../bib/draft-h3.bib", "../bib/draft-h4.bib", "../bib/draft-h5.bib"]
 bibtex_default_style = "unsrt"
 bibtex_reference_style = "author_year"
 
