@@ -17,9 +17,19 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
-bibtex_bibfiles = ["../bib/iipp.bib", "../bib/other.bib", "../bib/draft-h1.bib", "../bib/draft-h2.bib", "../bib/draft-h3.bib", "../bib/draft-h4.bib", "../bib/draft-h5.bib"]
-bibtex_default_style = "unsrt"
-bibtex_reference_style = "author_year"
+bibtex_bibfiles = [
+    "../bib/iipp.bib",
+    "../bib/other.bib",
+    "../bib/sources-camden-valencia-durham.bib",
+    "../bib/sources-bogota-barcelona-hamburg.bib",
+    "../bib/sources-digital-state.bib",
+    "../bib/sources-innovation-agencies.bib",
+    "../bib/sources-london-sweden.bib",
+]
+casebook_short_roles = True  # {case}`id`, {pillar}`routes`: no other extension here uses these role names
+# Short author-year labels, "(IIPP 2023a)", in the text, the facts panels, the guide and the bibliography.
+bibtex_default_style = "casebook"
+bibtex_reference_style = "casebook"
 
 html_theme = "furo"
 html_title = "Mission Casebook"
