@@ -20,11 +20,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     (which the ``casebook`` command does) does not load Sphinx's writers and the bibliography.
     """
     from casebook_ext import (
+        browse,
+        citeblock,
         citestyle,
         collect,
         config,
+        coverage,
         dependencies,
         directives,
+        exports,
+        finder,
+        landing,
         navigation,
         nodes,
         output,
@@ -33,7 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         roles,
     )
     from casebook_ext.domain import CasebookDomain
-    from casebook_ext.latex import PrintCases
+    from casebook_ext.latex import PrintCases, UnlinkPagesNotInTheBook
     from casebook_ext.transforms import FillListings
 
     citestyle.register()
@@ -42,6 +48,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", roles.register_short_roles)
     app.connect("config-inited", output.add_static_path)
     nodes.register(app)
+    citeblock.setup_citation(app)
+    finder.setup_finder(app)
+    coverage.setup_coverage(app)
+    landing.setup_landing(app)
     app.add_domain(CasebookDomain)
     app.add_directive("case", directives.CaseDirective)
     app.add_directive("case-list", directives.CaseListDirective)
@@ -57,10 +67,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect.collect_page)
     app.add_post_transform(FillListings)
     app.add_post_transform(PrintCases)
+    app.add_post_transform(UnlinkPagesNotInTheBook)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
+    app.connect("env-get-updated", browse.note_changes)
+    app.connect("html-collect-pages", browse.collect_pages)
     app.add_css_file("casebook.css")
-    app.connect("build-finished", output.write_schema)
+    app.add_js_file("casebook.js", loading_method="defer")
+    app.connect("build-finished", exports.write_data)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
     # >>> link checker (until it becomes its own extension)
     from casebook_ext.linkcheck import settings as linkcheck_settings

@@ -444,12 +444,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema of a case, with the vocabularies of the project's conf.py if there is one."""
-    from casebook_ext.json_schema import case_json_schema
+    """Print the JSON Schema of ``cases.json``, with the vocabularies of the project's conf.py if there is one."""
+    from casebook_ext.json_schema import cases_json_schema
 
     conf_file = args.conf or (find_conf(DEFAULT_DOCS) if DEFAULT_DOCS.is_dir() else None)
     settings = settings_for(load_conf(conf_file))
-    schema = case_json_schema(settings.vocab, settings.summary_max_length)
+    schema = cases_json_schema(settings.vocab, settings.summary_max_length)
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
@@ -485,7 +485,7 @@ def parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=cmd_check)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of a case")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the published cases.json")
     schema.add_argument("--conf", type=Path, help="a conf.py whose casebook_extra_terms to include")
     schema.set_defaults(run=cmd_schema)
     return top

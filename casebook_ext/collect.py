@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from casebook_ext.citeblock import casebook_citation
 from casebook_ext.domain import get_domain
 from casebook_ext.nodes import casebook_facts, casebook_sources
 
@@ -25,7 +26,7 @@ def section_titles(doctree: nodes.document) -> tuple[str, ...]:
         for top in doctree.children
         if isinstance(top, nodes.section)
         for section in top.children
-        if isinstance(section, nodes.section) and section.children and "casebook-sources" not in section["ids"]
+        if isinstance(section, nodes.section) and section.children and not set(section["ids"]) & ADDED_SECTIONS
     )
 
 
@@ -47,6 +48,9 @@ def anchor_cases_on_titles(doctree: nodes.document) -> None:
 
 
 SOURCES_TITLE = "Sources"
+CITE_TITLE = "Cite this case"
+#: The ids of the sections the casebook adds to a case page (not the contributor's own sections).
+ADDED_SECTIONS = frozenset({"casebook-sources", "casebook-cite"})
 #: ``doctree-read`` priority that runs before Sphinx collects the page's table of contents (500).
 BEFORE_CONTENTS = 400
 
@@ -58,11 +62,17 @@ def add_case_sections(app: Sphinx, doctree: nodes.document) -> None:
     contributor never writes a "Sources" section by hand and none is left out.
     """
     docname = app.env.docname
-    if docname not in get_domain(app.env).store["cases"]:
+    cases = get_domain(app.env).store["cases"].get(docname)
+    if not cases:
         return
     top = next((child for child in doctree.children if isinstance(child, nodes.section)), None)
     if top is None:
         return
+    cite = nodes.section(ids=["casebook-cite"], names=["casebook-cite"], classes=["casebook-cite-section"])
+    cite += nodes.title(CITE_TITLE, CITE_TITLE)
+    for entry in cases:
+        cite += casebook_citation(case_id=entry.case.id)
+    top += cite
     section = nodes.section(ids=["casebook-sources"], names=["casebook-sources"], classes=["casebook-sources"])
     section += nodes.title(SOURCES_TITLE, SOURCES_TITLE)
     section += casebook_sources(docname=docname)

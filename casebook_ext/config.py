@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.errors import ConfigError
 
 from casebook_ext.completeness import EXPECTED_SECTIONS, FILLED, Rule
+from casebook_ext.dates import parse_age
 from casebook_ext.schema import EDITORIAL_FIELDS
 from casebook_ext.vocabulary import DEFAULT_VOCABULARIES, SLUG_RE, TAXONOMY_LABELS, Vocabularies
 
@@ -57,6 +58,32 @@ class CasebookConfig:
     completeness_fields: list[str] = field(
         default_factory=lambda: list(FILLED),
         metadata={"doc": "Fields a complete case fills, for the completeness indicator contributors see."},
+    )
+    term_pages: str = field(
+        default="browse",
+        metadata={
+            "doc": "The folder of the HTML pages, one per taxonomy term, that list each term's cases "
+            "(``browse/pillar/routes.html``); empty for none (terms then link to their index entry)."
+        },
+    )
+    stale_after: str = field(
+        default="18 months",
+        metadata={
+            "doc": "How old a case's last review may be before it is due for review, e.g. ``18 months`` or "
+            "``2 years`` (``0 months``: never). A case due for review is flagged on its page, in the finder "
+            "and in ``cases.json``; ``casebook check`` warns (``casebook.review_due``)."
+        },
+    )
+    licence: str = field(
+        default="",
+        metadata={"doc": "The licence of the casebook's content, as citations, the data and the PDF state it."},
+    )
+    pdf_file: str = field(
+        default="",
+        metadata={
+            "doc": "The PDF edition, relative to ``conf.py``: when the file exists, the HTML build publishes it "
+            "beside the pages and links it from the landing page and the data page."
+        },
     )
     collapse_navigation: bool = field(
         default=True,
@@ -208,6 +235,10 @@ def problems(config: Config) -> list[str]:
     for name in config.casebook_completeness_fields:
         if name not in FILLED:
             found.append(f"casebook_completeness_fields: {name!r} is not a field (known: {', '.join(FILLED)})")
+    if parse_age(config.casebook_stale_after) is None:
+        found.append(
+            f"casebook_stale_after: {config.casebook_stale_after!r} is not an age such as '18 months' or '2 years'"
+        )
     if config.casebook_summary_max_length < 1:
         found.append("casebook_summary_max_length must be a positive integer")
     return found

@@ -21,7 +21,6 @@ from casebook_ext.guide import Citers, citers
 from casebook_ext.messages import duplicate_id_message, unknown_related_message
 from casebook_ext.model import QuestionEntry, WantedEntry
 from casebook_ext.problems import WARNING_TYPE
-from casebook_ext.query import Query
 from casebook_ext.schema import suggest
 
 if TYPE_CHECKING:
@@ -64,9 +63,14 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
     parts: list[object] = [sorted(index.hosts.items())]
     for listing in data["listings"].get(docname, ()):
         parts.append([(e.docname, e.case, e.sections) for e in domain.select(listing)])
-    for taxonomy in data["indexes"].get(docname, ()):
-        parts.append(taxonomy)
-        parts.append([(e.docname, e.case) for e in domain.select(Query()) if e.case.values(taxonomy)])
+    for note in data["indexes"].get(docname, ()):
+        parts.append(note)
+        members = index.by_term.get(note.taxonomy, {})
+        for slug, label, _ in domain.terms(note.taxonomy):
+            entries = members.get(slug, [])
+            parts.append((slug, label, len(entries)))
+            if note.with_cases:
+                parts.append([(e.docname, e.case) for e in entries])
     for entry in data["cases"].get(docname, ()):
         targets = {r.target for r in entry.case.related}
         targets.update(source.case.id for source, _ in index.incoming.get(entry.case.id, ()))

@@ -14,7 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 from casebook_ext import bibliography, messages
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name, is_country_code
-from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.domain import CasebookDomain, IndexNote, get_domain
 from casebook_ext.model import Case, CaseEntry, case_anchor
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
@@ -142,9 +142,26 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
     filters: list[tuple[str, tuple[str, ...]]] = []
     year: int | None = None
     sort = "title"
+    ids: tuple[str, ...] = ()
+    limit = 0
+    from_toctree = ""
     for name, value in options.items():
         text = (value or "").strip()
         line = directive.option_line(name)
+        if name == "ids":
+            ids = tuple(i.strip() for i in text.split(",") if i.strip())
+            if not ids:
+                directive.warn("bad_filter", "ids: no case id given", line)
+            continue
+        if name == "limit":
+            if text.isdigit() and int(text) > 0:
+                limit = int(text)
+            else:
+                directive.warn("bad_filter", f"limit: {text!r} is not a positive whole number", line)
+            continue
+        if name == "from-toctree":
+            from_toctree = directive.env.docname
+            continue
         if name == "sort":
             if text.lstrip("-") in SORT_KEYS:
                 sort = text
@@ -166,7 +183,7 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
             continue
         taxonomy = FILTER_ALIASES.get(name)
         if taxonomy is None:
-            known = [*FILTER_ALIASES, "year", "sort", "columns"]
+            known = [*FILTER_ALIASES, *LISTING_OPTIONS]
             directive.warn("bad_filter", f"unknown listing option {name!r}{suggest(name, known)}", line)
             continue
         sep = ";" if taxonomy == "organisation" else ","
@@ -178,7 +195,15 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
             filters.append((taxonomy, tuple(kept)))
         else:
             filters.append((taxonomy, ("\0none",)))  # every value was wrong: show nothing, not everything
-    return Query(tuple(filters), year, sort)
+    if ids and "sort" not in options:
+        sort = "given"
+    if from_toctree and "sort" not in options:
+        sort = "toctree"
+    return Query(tuple(filters), year, sort, ids, limit, from_toctree)
+
+
+#: Listing options besides the taxonomy filters.
+LISTING_OPTIONS = ("year", "sort", "columns", "ids", "limit", "from-toctree")
 
 
 def _valid_filter_value(
@@ -232,10 +257,15 @@ class CaseTableDirective(CaseListDirective):
 
 
 class CaseIndexDirective(CasebookDirective):
-    """Every term of a taxonomy, each with an anchor that the taxonomy's role links to."""
+    """Every term of a taxonomy with its number of cases; the full form anchors each term for its role.
+
+    ``:compact:`` gives one line of the terms that have cases (a landing page's ways in);
+    ``:cases:`` lists each term's cases under it (for a small casebook, or a printed one).
+    """
 
     required_arguments = 0
     optional_arguments = 1
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"compact": directives.flag, "cases": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         taxonomy = self.arguments[0].strip() if self.arguments else ""
@@ -246,8 +276,10 @@ class CaseIndexDirective(CasebookDirective):
                 f"{suggest(taxonomy, list(TAXONOMIES))} (known: {', '.join(TAXONOMIES)})",
             )
             return []
-        get_domain(self.env).note_index(self.env.docname, taxonomy)
-        node = casebook_index(taxonomy=taxonomy)
+        compact = "compact" in self.options
+        note = IndexNote(taxonomy, host=not compact, with_cases="cases" in self.options)
+        get_domain(self.env).note_index(self.env.docname, note)
+        node = casebook_index(taxonomy=taxonomy, compact=compact, cases="cases" in self.options)
         self.set_source_info(node)
         return [node]
 

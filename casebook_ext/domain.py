@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import RoleFunction
 
+#: Builders that write a page per taxonomy term (:mod:`casebook_ext.browse`).
+TERM_PAGE_BUILDERS = frozenset({"html", "dirhtml"})
 #: Roles that link to one kind of entry, besides one role per taxonomy.
 ENTRY_ROLES = ("case", "resource", "question", "wanted")
 
@@ -42,7 +44,7 @@ class CasebookData(TypedDict):
 
     cases: dict[str, list[CaseEntry]]
     listings: dict[str, list[Query]]  # the case-list / case-table queries on the page
-    indexes: dict[str, list[str]]  # taxonomies whose term index the page holds
+    indexes: dict[str, list[IndexNote]]  # the term indexes the page holds
     refs: dict[str, set[tuple[str, str]]]  # (reftype, target) of the page's links into the domain
     guides: dict[str, list[str]]  # resource guides, question and wanted indexes on the page
     questions: dict[str, list[QuestionEntry]]
@@ -54,6 +56,15 @@ class CasebookData(TypedDict):
 PER_DOC_KEYS = tuple(CasebookData.__annotations__)
 
 
+@dataclass(frozen=True)
+class IndexNote:
+    """A term index on a page: its taxonomy, whether it anchors the terms (``host``), whether it lists cases."""
+
+    taxonomy: str
+    host: bool = True
+    with_cases: bool = False
+
+
 @dataclass
 class Index:
     """Views derived from the per-document data; rebuilt whenever that data changes."""
@@ -62,6 +73,8 @@ class Index:
     duplicates: list[tuple[CaseEntry, CaseEntry]] = field(default_factory=list)
     incoming: dict[str, list[tuple[CaseEntry, str]]] = field(default_factory=lambda: defaultdict(list))
     used_terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: taxonomy -> term slug -> the cases filed under it, in the order of :meth:`CasebookDomain.entries`.
+    by_term: dict[str, dict[str, list[CaseEntry]]] = field(default_factory=lambda: defaultdict(dict))
     hosts: dict[str, str] = field(default_factory=dict)
     questions: dict[str, QuestionEntry] = field(default_factory=dict)
     wanted: dict[str, WantedEntry] = field(default_factory=dict)
@@ -89,6 +102,9 @@ class CasebookDomain(Domain):
     }
     _cache: Index | None = None
     _vocabularies: Vocabularies | None = None
+    #: Term pages to write in this build, and those no case needs any more (set while reading).
+    term_pages_due: set[str] = set()
+    term_pages_gone: set[str] = set()
 
     @property
     def store(self) -> CasebookData:
@@ -103,8 +119,9 @@ class CasebookDomain(Domain):
     def note_listing(self, docname: str, listing: Query) -> None:
         self.store["listings"].setdefault(docname, []).append(listing)
 
-    def note_index(self, docname: str, taxonomy: str) -> None:
-        self.store["indexes"].setdefault(docname, []).append(taxonomy)
+    def note_index(self, docname: str, note: IndexNote) -> None:
+        """A term index on the page; the ``host`` of a taxonomy carries the anchors its role links to."""
+        self.store["indexes"].setdefault(docname, []).append(note)
         self._cache = None
 
     def note_question(self, entry: QuestionEntry) -> None:
@@ -168,14 +185,18 @@ class CasebookDomain(Domain):
                 continue
             index.by_id[entry.case.id] = entry
             for taxonomy in TAXONOMIES:
-                index.used_terms[taxonomy].update(self.term_slug(taxonomy, v) for v in entry.case.values(taxonomy))
+                for value in entry.case.values(taxonomy):
+                    slug = self.term_slug(taxonomy, value)
+                    index.used_terms[taxonomy].add(slug)
+                    index.by_term[taxonomy].setdefault(slug, []).append(entry)
         for entry in index.by_id.values():
             for relation in entry.case.related:
                 if relation.target != entry.case.id:
                     index.incoming[relation.target].append((entry, relation.kind))
         for docname in sorted(store["indexes"], reverse=True):
-            for taxonomy in store["indexes"][docname]:
-                index.hosts[taxonomy] = docname
+            for note in store["indexes"][docname]:
+                if note.host:
+                    index.hosts[note.taxonomy] = docname
         for docname in sorted(store["questions"]):
             for question in store["questions"][docname]:
                 if question.id in index.questions:
@@ -227,7 +248,13 @@ class CasebookDomain(Domain):
 
     def select(self, query: Query) -> list[CaseEntry]:
         by_id = self.index.by_id
-        entries = [by_id[case.id] for case in query.run(self.cases())]
+        cases = self.cases()
+        if query.from_toctree_of:
+            pages = {page: i for i, page in enumerate(self.store["children"].get(query.from_toctree_of, ()))}
+            cases = [case for case in cases if by_id[case.id].docname in pages]
+            if query.sort == "toctree":  # the order the page's toctree gives
+                cases.sort(key=lambda case: pages[by_id[case.id].docname])
+        entries = [by_id[case.id] for case in query.run(cases)]
         if query.sort.lstrip("-") == "completeness":  # needs the page's sections, which a Case does not hold
             rule = settings_of(self.env.config).completeness_rule()
             entries.sort(key=lambda e: score(e.case, e.sections, rule).percent, reverse=query.sort.startswith("-"))
@@ -282,12 +309,24 @@ class CasebookDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
+        if typ == "finder":  # a selection of the finder: its page, with the selection as the query string
+            host = next((d for d in sorted(self.store["guides"]) if "finder" in self.store["guides"][d]), None)
+            if host is None or builder.format != "html":
+                return contnode if node.get("casebook_optional") else None  # type: ignore[return-value]
+            uri = builder.get_relative_uri(fromdocname, host) + "?" + target
+            return nodes.reference("", "", contnode, internal=True, refuri=uri)
         found = self.resolve_target(typ, target)
         if found is None:
             return contnode if node.get("casebook_optional") else None  # type: ignore[return-value]
         docname, anchor, title = found
         if not node.get("refexplicit"):
             contnode = nodes.inline(title, title, classes=contnode.get("classes", []))
+        if typ in TAXONOMIES and builder.name in TERM_PAGE_BUILDERS and env.config.casebook_term_pages:
+            slug = self.term_slug(typ, target)
+            if slug in self.index.by_term.get(typ, {}):  # the term's own page lists its cases
+                page = f"{env.config.casebook_term_pages}/{typ}/{slug}"
+                uri = builder.get_relative_uri(fromdocname, page)
+                return nodes.reference("", "", contnode, internal=True, refuri=uri, reftitle=title)
         return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_any_xref(

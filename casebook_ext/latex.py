@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: Table column widths (field name, value), in the proportions Sphinx gives LaTeX.
@@ -61,3 +62,21 @@ class PrintCases(SphinxPostTransform):
             if section is not None and section.parent is not None:
                 section.parent.insert(section.parent.index(section), nodes.raw("", "\\clearpage\n", format="latex"))
             panel.replace_self(facts_table(panel))
+
+
+class UnlinkPagesNotInTheBook(SphinxPostTransform):
+    """In LaTeX: a link to a page the book leaves out (an ``only:: html`` toctree) becomes plain text.
+
+    Sphinx resolves references before it drops ``only`` content, so without this the book would
+    carry links to labels that no longer exist.
+    """
+
+    default_priority = 60  # after Sphinx's OnlyNodeTransform (50)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        kept = {self.env.docname, *(sof["docname"] for sof in self.document.findall(addnodes.start_of_file))}
+        for ref in list(self.document.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            if uri.startswith("%") and uri[1:].split("#", 1)[0] not in kept:
+                ref.replace_self(nodes.inline(ref.astext(), "", *ref.children))

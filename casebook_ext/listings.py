@@ -11,8 +11,7 @@ from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
 from casebook_ext.domain import CasebookDomain
 from casebook_ext.model import CaseEntry, term_anchor
-from casebook_ext.query import Query
-from casebook_ext.xrefs import term_xref
+from casebook_ext.xrefs import append_joined, joined, term_xref
 
 
 def case_link(docname: str, entry: CaseEntry) -> nodes.Node:
@@ -31,7 +30,9 @@ def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]
         case = entry.case
         head = nodes.paragraph()
         head += nodes.strong("", "", case_link(docname, entry))
-        meta = [case.place, ", ".join(country_name(c) for c in case.countries), str(case.years) if case.years else ""]
+        countries = ", ".join(country_name(c) for c in case.countries)
+        place = "" if case.place == countries else case.place
+        meta = [place, countries, str(case.years) if case.years else ""]
         meta_text = " \u00b7 ".join(m for m in meta if m)
         if meta_text:
             head += nodes.Text(f" \u2014 {meta_text}")
@@ -67,6 +68,9 @@ def _cell(domain: CasebookDomain, docname: str, entry: CaseEntry, column: str) -
     return nodes.paragraph(text, text)
 
 
+#: The columns of the printed listing that stands for the finder outside HTML.
+DEFAULT_FINDER_COLUMNS = ("title", "place", "level", "status", "pillars")
+
 COLUMN_TITLES = {"pillars": "ROAR pillars", "last-reviewed": "Last reviewed", "level": "Level"}
 
 
@@ -97,24 +101,65 @@ def case_table(
     return table
 
 
-def term_index(domain: CasebookDomain, docname: str, taxonomy: str) -> list[nodes.Node]:
-    """One block per term: an anchor, a heading with the count, the description, the cases."""
-    out: list[nodes.Node] = []
+def _count(n: int) -> str:
+    return f"{n} case" if n == 1 else f"{n} cases"
+
+
+def term_index(
+    domain: CasebookDomain, docname: str, taxonomy: str, compact: bool = False, with_cases: bool = False
+) -> list[nodes.Node]:
+    """A taxonomy's terms, each linking to its cases with their number; terms no case uses come apart."""
+    members = domain.index.by_term.get(taxonomy, {})
+    used: list[tuple[str, str, str, list[CaseEntry]]] = []
+    unused: list[tuple[str, str]] = []
     for slug, label, description in domain.terms(taxonomy):
-        value = {"country": slug.upper() if slug != "multiple" else slug, "organisation": label}.get(taxonomy, slug)
-        entries = domain.select(Query(((taxonomy, (value,)),)))
-        block = nodes.container(classes=["casebook-term-block"])
-        block += nodes.target("", "", ids=[term_anchor(taxonomy, slug)])
-        heading = f"{label} ({len(entries)})"
-        block += nodes.rubric(heading, heading, classes=["casebook-term-heading"])
-        if description:
-            block += nodes.paragraph(description, description, classes=["casebook-term-description"])
-        block += case_list(domain, docname, entries)
-        out.append(block)
-    if not out:
-        text = f"No {settings_of(domain.env.config).taxonomy_label(taxonomy).lower()} is used by a case yet."
+        entries = members.get(slug, [])
+        if entries:
+            used.append((slug, label, description, entries))
+        else:
+            unused.append((slug, label))
+    label_of = settings_of(domain.env.config).taxonomy_label(taxonomy).lower()
+    if compact:
+        chips = [
+            term_xref(docname, taxonomy, _value(taxonomy, slug, label), f"{label} ({len(entries)})")
+            for slug, label, _, entries in used
+        ]
+        return [joined(chips, " \u00b7 ")] if chips else []
+    out: list[nodes.Node] = []
+    if used:
+        items = nodes.bullet_list(classes=["casebook-terms"])
+        for slug, label, description, entries in used:
+            para = nodes.paragraph()
+            para += nodes.target("", "", ids=[term_anchor(taxonomy, slug)])
+            para += nodes.strong("", "", term_xref(docname, taxonomy, _value(taxonomy, slug, label), label))
+            para += nodes.Text(f" ({_count(len(entries))})")
+            if description:
+                para += nodes.Text(f": {description}")
+            item = nodes.list_item("", para)
+            if with_cases:
+                item += case_list(domain, docname, sorted(entries, key=lambda e: e.case.title.casefold()))
+            items += item
+        out.append(items)
+    else:
+        text = f"No {label_of} is used by a case yet."
         out.append(nodes.paragraph(text, text, classes=["casebook-empty"]))
+    if unused:
+        para = nodes.paragraph("", "No case yet: ", classes=["casebook-terms-unused"])
+        targets = [
+            nodes.inline("", "", nodes.target("", "", ids=[term_anchor(taxonomy, s)]), nodes.Text(lab))
+            for s, lab in unused
+        ]
+        append_joined(para, targets)
+        para += nodes.Text(".")
+        out.append(para)
     return out
+
+
+def _value(taxonomy: str, slug: str, label: str) -> str:
+    """The value a role takes for a term: the code for a country, the name for an organisation."""
+    if taxonomy == "country":
+        return slug.upper() if slug != "multiple" else slug
+    return label if taxonomy == "organisation" else slug
 
 
 def related_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:

@@ -58,6 +58,10 @@ class casebook_sources(nodes.General, nodes.Element):  # noqa: N801
     """Every source a case page uses, in full (attribute ``docname``: LaTeX fills it inside the whole book)."""
 
 
+class casebook_stats(nodes.General, nodes.Element):  # noqa: N801
+    """The casebook's counts (cases, countries, sources, questions), filled when the page is written."""
+
+
 class casebook_question_index(nodes.General, nodes.Element):  # noqa: N801
     """Every question, grouped by theme."""
 
@@ -73,6 +77,7 @@ PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     casebook_resources,
     casebook_guide,
     casebook_sources,
+    casebook_stats,
     casebook_question_index,
     casebook_wanted_index,
 )
@@ -82,11 +87,16 @@ def _skip(self: object, node: Element) -> None:
     raise nodes.SkipNode
 
 
-def register(app: Sphinx) -> None:
-    """Register the placeholders; should one ever reach a writer, it is skipped, not fatal."""
+def register_placeholder(app: Sphinx, node_class: type[nodes.Element]) -> None:
+    """A node filled late; should one ever reach a writer, it is skipped, not fatal."""
     visitors = {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
+    app.add_node(node_class, **visitors)  # type: ignore[arg-type]
+
+
+def register(app: Sphinx) -> None:
+    """Register the placeholders and the facts panel."""
     for node_class in PLACEHOLDERS:
-        app.add_node(node_class, **visitors)  # type: ignore[arg-type]
+        register_placeholder(app, node_class)
     app.add_node(
         casebook_facts,
         html=(_visit_facts_html, _depart_facts_html),

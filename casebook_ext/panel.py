@@ -9,13 +9,13 @@ questions, sources) are placeholders filled when the page is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import cast
 
 from docutils import nodes
 
 from casebook_ext.countries import country_name
+from casebook_ext.dates import reader_date
 from casebook_ext.model import Case
 from casebook_ext.nodes import casebook_facts, casebook_related, casebook_resources
 from casebook_ext.vocabulary import Vocabularies
@@ -30,12 +30,6 @@ def field(name: str, body: nodes.Element | str, key: str) -> nodes.field:
     if isinstance(body, str):
         body = nodes.paragraph(body, body)
     return nodes.field("", nodes.field_name(name, name), nodes.field_body("", body), classes=[f"casebook-field-{key}"])
-
-
-def reader_date(day: dt.date) -> str:
-    """``1 December 2026``: a date as a reader writes it, the same in every locale."""
-    months = ("January February March April May June July August September October November December").split()
-    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 def facts_panel(

@@ -14,7 +14,7 @@ FILTER_ALIASES: Mapping[str, str] = {
     **{name: name for name in TAXONOMIES},
     **{plural: name for name, plural in TAXONOMIES.items()},
 }
-SORT_KEYS = ("title", "id", "year", "country", "status", "level", "last-reviewed", "completeness")
+SORT_KEYS = ("title", "id", "year", "country", "status", "level", "last-reviewed", "completeness", "given", "toctree")
 TABLE_COLUMNS = (
     "title",
     "place",
@@ -40,8 +40,16 @@ class Query:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     year: int | None = None
     sort: str = "title"
+    #: Only these cases, in this order (when ``sort`` is ``given``).
+    ids: tuple[str, ...] = ()
+    #: At most this many cases (0: all).
+    limit: int = 0
+    #: Only the cases of the pages this page's toctrees include (resolved by the domain).
+    from_toctree_of: str = ""
 
     def matches(self, case: Case) -> bool:
+        if self.ids and case.id not in self.ids:
+            return False
         for taxonomy, wanted in self.filters:
             have = case.values(taxonomy)
             if taxonomy == "organisation":
@@ -56,7 +64,15 @@ class Query:
         return True
 
     def run(self, cases: Iterable[Case]) -> list[Case]:
-        chosen = [c for c in cases if self.matches(c)]
+        ordered = self._order([c for c in cases if self.matches(c)])
+        return ordered[: self.limit] if self.limit else ordered
+
+    def _order(self, chosen: list[Case]) -> list[Case]:
+        if self.sort == "toctree":
+            return chosen  # the domain has put them in toctree order
+        if self.sort == "given":
+            position = {case_id: i for i, case_id in enumerate(self.ids)}
+            return sorted(chosen, key=lambda c: position.get(c.id, len(position)))
         descending = self.sort.startswith("-")
         key = self.sort.lstrip("-")
         chosen.sort(key=lambda c: c.title.casefold())

@@ -6,9 +6,12 @@ from typing import Any
 
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from casebook_ext.coverage import casebook_coverage, coverage_table
 from casebook_ext.domain import get_domain
+from casebook_ext.finder import casebook_finder
 from casebook_ext.guide import guide, page_sources, sources_field
-from casebook_ext.listings import case_list, case_table, related_field, term_index
+from casebook_ext.landing import stats
+from casebook_ext.listings import DEFAULT_FINDER_COLUMNS, case_list, case_table, related_field, term_index
 from casebook_ext.nodes import (
     casebook_guide,
     casebook_index,
@@ -17,6 +20,7 @@ from casebook_ext.nodes import (
     casebook_related,
     casebook_resources,
     casebook_sources,
+    casebook_stats,
     casebook_wanted_index,
 )
 from casebook_ext.questions import question_field, question_index, wanted_index
@@ -42,7 +46,9 @@ class FillListings(SphinxPostTransform):
             else:
                 node.replace_self(case_list(domain, docname, entries))
         for index in list(self.document.findall(casebook_index)):
-            index.replace_self(term_index(domain, docname, index["taxonomy"]))
+            index.replace_self(
+                term_index(domain, docname, index["taxonomy"], index.get("compact", False), index.get("cases", False))
+            )
         for resources in list(self.document.findall(casebook_resources)):
             resources.replace_self(sources_field(env, docname, resources["keys"]))
         for guide_node in list(self.document.findall(casebook_guide)):
@@ -55,6 +61,13 @@ class FillListings(SphinxPostTransform):
             related.replace_self([f for f in fields if f is not None])
         for sources in list(self.document.findall(casebook_sources)):
             sources.replace_self(page_sources(env, domain, sources["docname"]))
+        for finder in self.document.findall(casebook_finder):
+            every = sorted(domain.index.by_id.values(), key=lambda e: e.case.title.casefold())
+            finder[:] = [case_table(domain, docname, every, DEFAULT_FINDER_COLUMNS)]
+        for table in list(self.document.findall(casebook_coverage)):
+            table.replace_self(coverage_table(domain, docname, table["axis"]))
+        for counts in list(self.document.findall(casebook_stats)):
+            counts.replace_self(stats(env, domain, docname))
         for questions in list(self.document.findall(casebook_question_index)):
             questions.replace_self(question_index(domain, docname))
         for wanted in list(self.document.findall(casebook_wanted_index)):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from casebook_ext import __version__
+
 project = "Mission Casebook"
 author = "Mission Casebook contributors"
 copyright = "2026, Mission Casebook contributors"
@@ -34,15 +38,22 @@ bibtex_reference_style = "casebook"
 html_theme = "furo"
 html_title = "Mission Casebook"
 html_static_path: list[str] = []
+# The published address (GitHub Pages or Read the Docs set it when they build): citations, the data and
+# the case URLs use it; a local build leaves it empty and uses relative addresses.
+html_baseurl = os.environ.get("CASEBOOK_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+
+casebook_licence = "MIT licence"
+casebook_pdf_file = "_build/latex/mission-casebook.pdf"  # published beside the HTML once `nox -s pdf` has built it
 
 # The PDF: a book with a title page, contents, each case on a new page, page references and an index.
-release = version = "0.1"
+release = version = __version__  # the edition, the same as CITATION.cff's version
 today_fmt = "%d %B %Y"
 latex_engine = "xelatex"
 latex_use_xindy = True  # sorts non-ASCII index entries (Bogotá) correctly
 latex_show_pagerefs = True  # every cross-reference also gives its page number in print
 latex_show_urls = "no"  # external links stay clickable without doubling long URLs in the text
-latex_documents = [("index", "mission-casebook.tex", "Mission Casebook", author, "manual")]
+# The book is the landing page's reader toctree (toctree_only: the landing page itself is for the web).
+latex_documents = [("index", "mission-casebook.tex", "Mission Casebook", author, "manual", True)]
 latex_elements = {
     "papersize": "a4paper",
     "releasename": "Edition",

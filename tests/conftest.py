@@ -33,7 +33,7 @@ class Project:
         app.build()
         after = _mtimes(Path(app.outdir))
         written = [name for name, mtime in after.items() if before.get(name) != mtime]
-        return Build(app, written)
+        return Build(app, written, [name for name in before if name not in after])
 
     def write(self, relpath: str, text: str) -> None:
         (self.path / relpath).write_text(text, encoding="utf-8")
@@ -48,10 +48,14 @@ def _mtimes(outdir: Path) -> dict[str, int]:
 
 
 class Build:
-    def __init__(self, app: SphinxTestApp, written: list[str]) -> None:
+    def __init__(self, app: SphinxTestApp, written: list[str], removed: list[str] = ()) -> None:  # type: ignore[assignment]
         self.app = app
         self.docs = set(app.env.found_docs)
         self.written = {name for name in written if name in self.docs}
+        #: The generated term pages (``browse/<taxonomy>/<term>``) this build wrote.
+        self.terms_written = {name for name in written if name.count("/") == 2 and name.startswith("browse/")}
+        #: Term pages this build deleted (no case is filed under the term any more).
+        self.terms_removed = {name for name in removed if name.count("/") == 2 and name.startswith("browse/")}
         self.warnings = app.warning.getvalue()
 
     def page(self, docname: str) -> str:
@@ -63,7 +67,10 @@ class Build:
         The theme's previous/next links are left out: Sphinx itself does not update them on
         an incremental build (a long-standing Sphinx limitation, not the casebook's).
         """
-        return {doc: _main(self.page(doc)) for doc in sorted(self.docs)}
+        pages = {doc: _main(self.page(doc)) for doc in sorted(self.docs)}
+        for path in sorted((Path(self.app.outdir) / "browse").glob("*/*.html")):
+            pages[path.relative_to(self.app.outdir).with_suffix("").as_posix()] = _main(path.read_text("utf-8"))
+        return pages
 
 
 def _main(html: str) -> str:

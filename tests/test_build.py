@@ -29,7 +29,7 @@ def test_html_build_is_clean_and_renders_the_facts_panel(app: SphinxTestApp) -> 
     assert '<aside aria-label="Facts of the case" class="casebook-facts">' in alpha
     assert "Alpha evaluates its missions in cycles." in alpha
     # Country codes read as names and link to their listing.
-    assert 'href="../browse.html#casebook-country-gb"' in alpha
+    assert 'href="../browse/country/gb.html"' in alpha
     assert "United Kingdom" in alpha
     # Organisation names may contain commas: they are split on semicolons only.
     assert "Dept of Trade, Industry and Competition</span></a>" in alpha
@@ -55,10 +55,13 @@ def test_roles_link_cases_by_title_and_terms_to_their_listing(app: SphinxTestApp
     app.build()
     index = (app.outdir / "index.html").read_text(encoding="utf8")
     assert re.search(r'href="cases/alpha.html#casebook-case-alpha"[^>]*><span[^>]*>Alpha &lt;b', index)
-    assert 'href="browse.html#casebook-pillar-assessment"' in index
+    # A term links to its own page, which lists its cases; the browse page still anchors every term.
+    assert 'href="browse/pillar/assessment.html"' in index
     browse = (app.outdir / "browse.html").read_text(encoding="utf8")
     assert 'id="casebook-pillar-assessment"' in browse
     assert 'id="casebook-country-gb"' in browse
+    term = (app.outdir / "browse/pillar/assessment.html").read_text(encoding="utf8")
+    assert set(re.findall(r"cases/(\w+)\.html#casebook-case-", term)) == {"alpha", "gamma"}
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
@@ -91,10 +94,12 @@ def test_listings_filter_and_sort(app: SphinxTestApp) -> None:
 def test_term_index_lists_every_pillar_with_its_cases(app: SphinxTestApp) -> None:
     app.build()
     browse = text_of((app.outdir / "browse.html").read_text(encoding="utf8"))
-    assert "Assessment (2)" in browse
-    assert "Routes (1)" in browse
-    assert "Organisations (1)" in browse
-    assert "Spain (1)" in browse and "United Kingdom (2)" in browse
+    assert "Assessment (2 cases)" in browse
+    assert "Routes (1 case)" in browse
+    assert "Organisations (1 case)" in browse
+    assert "Spain (1 case)" in browse and "United Kingdom (2 cases)" in browse
+    # Terms no case uses are listed apart, not as empty entries.
+    assert "No case yet:" in browse and "Ended" in browse.split("No case yet:")[1]
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
@@ -111,8 +116,8 @@ def test_cases_and_terms_are_in_the_inventory(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
 def test_json_schema_is_published_with_the_html(app: SphinxTestApp) -> None:
     app.build()
-    schema = json.loads((app.outdir / "casebook-case.schema.json").read_text(encoding="utf8"))
-    assert schema["properties"]["level"]["enum"][0] == "local"
+    schema = json.loads((app.outdir / "cases.schema.json").read_text(encoding="utf8"))
+    assert schema["$defs"]["case"]["properties"]["level"]["enum"][0] == "local"
 
 
 @pytest.mark.parametrize("builder", ["latex", "text"])
@@ -129,7 +134,7 @@ def test_every_casebook_part_renders_in_latex_and_text(make_app, tmp_path: Path,
         alpha = (out / "cases/alpha.txt").read_text(encoding="utf8")
         assert "Related cases:" in alpha and "Inspired by: Beta procurement" in alpha
         browse = (out / "browse.txt").read_text(encoding="utf8")
-        assert "Assessment (2)" in browse
+        assert "**Assessment** (2 cases)" in browse
         listings = (out / "listings.txt").read_text(encoding="utf8")
         assert "Beta procurement" in listings and "Spain" in listings
     else:
@@ -137,5 +142,5 @@ def test_every_casebook_part_renders_in_latex_and_text(make_app, tmp_path: Path,
         assert r"\label{\detokenize{cases/alpha:casebook-case-alpha}}" in tex
         assert r"\hyperref[\detokenize{browse:casebook-pillar-assessment}]" in tex
         assert r"\label{\detokenize{browse:casebook-pillar-assessment}}" in tex
-        assert "Inspired by" in tex and "Assessment (2)" in tex
+        assert "Inspired by: " in tex and "{Assessment}}}}} (2 cases)" in tex
         assert r"Alpha \textless{}b\textgreater{}city" in tex

@@ -17,7 +17,7 @@ from conftest import Project
 
 from casebook_ext import __version__, cli
 from casebook_ext.casefile import read_cases, read_conf
-from casebook_ext.json_schema import case_json_schema
+from casebook_ext.json_schema import cases_json_schema
 from casebook_ext.problems import SUBTYPES
 from casebook_ext.schema import FIELDS
 from casebook_ext.vocabulary import Vocabularies
@@ -295,7 +295,7 @@ def test_schema_prints_the_json_schema_with_the_projects_terms(capsys: pytest.Ca
     status, out, _ = run(capsys, "schema", "--conf", str(conf))
     vocab = Vocabularies.build({"instrument": {"tax-credit": "Tax credits"}})
     assert status == 0
-    assert json.loads(out) == case_json_schema(vocab, 120)
+    assert json.loads(out) == cases_json_schema(vocab, 120)
 
 
 def test_python_m_casebook_ext_is_the_casebook_command() -> None:

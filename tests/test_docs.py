@@ -51,16 +51,22 @@ def test_the_first_cases_have_a_facts_panel_and_cite_the_round_up_report(built: 
         html = (built / "cases" / f"{case_id}.html").read_text(encoding="utf8")
         assert f'id="casebook-case-{case_id}"' in html
         assert "casebook-facts" in html
-        # Every case's resources include the round-up report, linked to its resource guide entry.
-        assert 'href="../resources/index.html#casebook-resource-iipp2023moinroundup"' in html, case_id
+        # Every case cites the round-up report; its sources list links it to its resource guide entry.
+        sources = html.split('id="casebook-sources"')[1]
+        assert 'href="../resources/by-kind.html#casebook-resource-iipp2023moinroundup"' in sources, case_id
 
 
-def test_the_case_table_and_browse_pages_list_every_case(built: Path) -> None:
-    table = (built / "cases" / "index.html").read_text(encoding="utf8")
-    pillars = (built / "browse" / "pillars.html").read_text(encoding="utf8")
-    for case_id in FIRST_CASES:
-        assert f"{case_id}.html#casebook-case-{case_id}" in table
-        assert f"casebook-case-{case_id}" in pillars
+def test_the_finder_and_the_term_pages_list_every_case(built: Path) -> None:
+    finder = (built / "cases" / "index.html").read_text(encoding="utf8")
+    for path in sorted((DOCS / "cases").glob("*.md")):
+        match = re.search(r"^:::\{case\} (\S+)\n(?:.*\n)*?:pillars: (.+)$", path.read_text(encoding="utf8"), re.M)
+        if not match:
+            continue
+        case_id, pillars = match.group(1), [p.strip() for p in match.group(2).split(",")]
+        assert f'data-id="{case_id}"' in finder, case_id
+        for pillar in pillars:
+            page = (built / "browse" / "pillar" / f"{pillar}.html").read_text(encoding="utf8")
+            assert f"{case_id}.html#casebook-case-{case_id}" in page, (case_id, pillar)
 
 
 def test_the_reference_page_is_generated_from_the_code(built: Path) -> None:

@@ -22,17 +22,46 @@ def basic(project: Callable[[str], Project]) -> Project:
     return project("basic")
 
 
+#: The term pages that list beta (cases/beta.rst): its pillars, country, level, status and organisation.
+BETA_TERMS = {
+    "browse/pillar/routes",
+    "browse/pillar/risks-rewards",
+    "browse/country/es",
+    "browse/level/local",
+    "browse/status/implementing",
+    "browse/organisation/beta-council",
+    "browse/instrument/public-procurement",
+}
+
+
 def test_a_no_op_rebuild_writes_nothing(basic: Project) -> None:
     basic.build()
-    assert basic.build().written == set()
+    build = basic.build()
+    assert build.written == set() and build.terms_written == set()
+
+
+def test_reverting_an_edit_rewrites_the_same_pages_as_the_edit(basic: Project) -> None:
+    basic.build()
+    original = basic.read("cases/beta.rst")
+    basic.write("cases/beta.rst", original.replace(":pillars: routes, risks-rewards", ":pillars: assessment"))
+    edit = basic.build()
+    basic.write("cases/beta.rst", original)
+    revert = basic.build()
+    assert revert.written == edit.written
+    touched = {"browse/pillar/assessment", "browse/pillar/routes", "browse/pillar/risks-rewards"}
+    assert edit.terms_written | edit.terms_removed == touched  # routes and risks-rewards lose their only case
+    assert revert.terms_written | revert.terms_removed == touched
+    assert_matches_clean_build(basic, revert)
 
 
 def test_editing_a_case_rewrites_its_page_and_the_pages_that_show_it(basic: Project) -> None:
     basic.build()
     basic.write("cases/beta.rst", basic.read("cases/beta.rst").replace("Beta procurement", "Beta purchasing"))
     build = basic.build()
-    # beta itself; alpha shows beta as related; the index links to beta; listings and browse list it.
-    assert build.written == {"cases/beta", "cases/alpha", "index", "listings", "browse"}
+    # beta itself; alpha shows beta as related; the index links to beta; listings list it; the browse
+    # page only counts cases, so it stays; the pages of beta's own terms list it by title.
+    assert build.written == {"cases/beta", "cases/alpha", "index", "listings"}
+    assert build.terms_written == BETA_TERMS
     assert "Beta purchasing" in build.page("cases/alpha")
     assert "Beta procurement" not in build.page("listings")
     assert_matches_clean_build(basic, build)
@@ -42,9 +71,15 @@ def test_pages_that_do_not_show_an_edited_case_are_not_rewritten(basic: Project)
     basic.build()
     basic.write("cases/gamma.md", basic.read("cases/gamma.md").replace("is a national agency", "is an agency"))
     build = basic.build()
-    # gamma is in the all-cases table and the browse page; no case relates to it. The index is
+    # gamma is in the all-cases table and on its terms' pages; no case relates to it. The index is
     # rewritten by Sphinx itself, as the page whose toctree holds gamma.
-    assert build.written == {"cases/gamma", "listings", "browse", "index"}
+    assert build.written == {"cases/gamma", "listings", "index"}
+    assert build.terms_written == {
+        "browse/pillar/assessment",
+        "browse/country/gb",
+        "browse/level/national",
+        "browse/status/exploring",
+    }
     assert_matches_clean_build(basic, build)
 
 
@@ -94,7 +129,7 @@ def test_renaming_a_case_file_moves_every_link_to_it(basic: Project) -> None:
     (basic.path / "cases/beta.rst").rename(basic.path / "cases/beta-renamed.rst")
     basic.write("index.rst", basic.read("index.rst").replace("cases/beta\n", "cases/beta-renamed\n"))
     build = basic.build()
-    for page in ("cases/alpha", "listings", "browse", "index"):
+    for page in ("cases/alpha", "listings", "index", "browse/pillar/routes"):
         assert "beta-renamed.html#casebook-case-beta" in build.page(page), page
         assert 'beta.html#casebook-case-beta"' not in build.page(page), page
     assert_matches_clean_build(basic, build)
@@ -133,6 +168,6 @@ def test_an_incremental_parallel_build_matches_a_clean_one(basic: Project) -> No
     basic.build(parallel=2)
     basic.write("cases/case-03.md", basic.read("cases/case-03.md").replace("Case number 3", "Case three"))
     build = basic.build(parallel=2)
-    assert {"cases/case-03", "cases/case-02", "cases/case-04", "listings", "browse"} <= build.written
+    assert {"cases/case-03", "cases/case-02", "cases/case-04", "listings"} <= build.written
     assert "cases/case-08" not in build.written
     assert_matches_clean_build(basic, build)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from casebook_ext.json_schema import case_json_schema
+from casebook_ext.json_schema import cases_json_schema
 from casebook_ext.model import YearRange
 from casebook_ext.problems import SUBTYPES
 from casebook_ext.query import Query
@@ -125,9 +125,10 @@ def test_every_documented_subtype_is_one_the_code_can_emit() -> None:
 
 
 def test_json_schema_follows_the_fields_and_vocabularies() -> None:
-    schema = case_json_schema(Vocabularies.build({"theme": {"water": "Water"}}))
-    assert set(schema["properties"]) == {"id", *(f.name for f in FIELDS)}
-    assert set(schema["required"]) == {"id", *(f.name for f in FIELDS if f.required)}
+    schema = cases_json_schema(Vocabularies.build({"theme": {"water": "Water"}}))["$defs"]["case"]
+    # Every field a case can have, plus what the build adds: where it is published and if it is due for review.
+    assert set(schema["properties"]) == {"id", *(f.name for f in FIELDS), "url", "review-due"}
+    assert set(schema["required"]) == set(schema["properties"])
     assert schema["properties"]["pillars"]["items"]["enum"] == [
         "routes",
         "organisations",

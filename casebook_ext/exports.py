@@ -1,0 +1,160 @@
+"""The build's side of open data: case records from the environment, and the files published beside the HTML.
+
+``cases.json`` (with its JSON Schema), ``cases.csv`` and one BibTeX, RIS and CSL-JSON file per
+case are written at the end of every HTML build, from the same records the finder and the
+"cite this case" blocks read, so the site and its data cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casebook_ext import bibliography, citeformats
+from casebook_ext.config import settings_of
+from casebook_ext.dates import parse_age, review_due
+from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.formatting import format_entry
+from casebook_ext.json_schema import SCHEMA_NAME, cases_json_schema
+from casebook_ext.model import CaseEntry
+from casebook_ext.records import Casebook, CaseRecord, RelatedCase, Source, envelope, to_csv
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+#: Where the per-case citation files go, inside the HTML output folder.
+CITE_FOLDER = "_casebook/cite"
+DATA_FILES = ("cases.json", "cases.csv", SCHEMA_NAME)
+
+
+def build_date() -> dt.date:
+    """Today, or the date ``SOURCE_DATE_EPOCH`` gives, so that a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def base_url(env: BuildEnvironment) -> str:
+    url = str(env.config.html_baseurl or "").strip()
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def casebook_meta(env: BuildEnvironment) -> Casebook:
+    config = env.config
+    root = base_url(env)
+    return Casebook(
+        title=str(config.project),
+        authors=str(config.author),
+        edition=str(config.release or config.version or ""),
+        built=build_date(),
+        base_url=root,
+        licence=settings_of(config).licence,
+        schema=f"{root}{SCHEMA_NAME}" if root else SCHEMA_NAME,
+    )
+
+
+def page_uri(builder: Builder, docname: str) -> str:
+    """A page's address from the site's root, as this builder writes it (``cases/x.html``, ``cases/x/``)."""
+    return builder.get_target_uri(docname)
+
+
+def case_url(env: BuildEnvironment, builder: Builder, entry: CaseEntry) -> str:
+    """The case's stable address: the page its id names, from the site's base URL when it has one."""
+    uri = page_uri(builder, entry.docname)
+    on_title = entry.docname.rsplit("/", 1)[-1] == entry.case.id
+    return base_url(env) + uri + ("" if on_title else f"#{entry.anchor}")
+
+
+def stale_after_months(env: BuildEnvironment) -> int:
+    return parse_age(settings_of(env.config).stale_after) or 0
+
+
+def is_due(env: BuildEnvironment, entry: CaseEntry) -> bool:
+    return review_due(entry.case.last_reviewed, stale_after_months(env), build_date())
+
+
+def sources_of(env: BuildEnvironment, entry: CaseEntry) -> tuple[Source, ...]:
+    data = bibliography.bib_data(env)
+    known = bibliography.resources(env)
+    labels = bibliography.labels(env)
+    out = []
+    for key in entry.case.resources:
+        resource = known.get(key)
+        if data is None or resource is None:
+            out.append(Source(key, key, "", ""))
+            continue
+        formatted, _ = format_entry(data, env.config.bibtex_default_style, resource)
+        citation = " ".join("".join(node.astext() for node in formatted).split())
+        out.append(Source(key, labels.get(key, key), citation, resource.link))
+    return tuple(out)
+
+
+def related_of(domain: CasebookDomain, entry: CaseEntry) -> tuple[RelatedCase, ...]:
+    index = domain.index
+    out = [RelatedCase(r.target, r.kind, "to") for r in entry.case.related if r.target in index.by_id]
+    out = [r for r in out if r.id != entry.case.id]
+    seen = {r.id for r in out}
+    for source, kind in index.incoming.get(entry.case.id, []):
+        if source.case.id not in seen:
+            out.append(RelatedCase(source.case.id, kind, "from"))
+            seen.add(source.case.id)
+    return tuple(out)
+
+
+def record(env: BuildEnvironment, builder: Builder, entry: CaseEntry) -> CaseRecord:
+    """One case as data, with its URL for this builder."""
+    domain = get_domain(env)
+    return CaseRecord(
+        case=entry.case,
+        url=case_url(env, builder, entry),
+        related=related_of(domain, entry),
+        sources=sources_of(env, entry),
+        review_due=is_due(env, entry),
+    )
+
+
+def records(env: BuildEnvironment, builder: Builder) -> list[CaseRecord]:
+    domain = get_domain(env)
+    entries = sorted(domain.index.by_id.values(), key=lambda e: e.case.id)
+    return [record(env, builder, entry) for entry in entries]
+
+
+def _write(path: Path, text: str) -> None:
+    """Write only when the content changed, so an unchanged rebuild touches no file."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_data(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: publish the cases as data and each case's citation files beside the HTML."""
+    builder = app.builder
+    if exception is not None or builder.format != "html" or builder.name == "singlehtml":
+        return
+    env = app.env
+    settings = settings_of(app.config)
+    meta = casebook_meta(env)
+    all_records = records(env, builder)
+    outdir = Path(builder.outdir)
+    _write(outdir / "cases.json", json.dumps(envelope(meta, all_records), indent=1, ensure_ascii=False) + "\n")
+    _write(outdir / "cases.csv", to_csv(all_records))
+    schema = cases_json_schema(settings.vocabularies(), settings.summary_max_length)
+    _write(outdir / SCHEMA_NAME, json.dumps(schema, indent=2) + "\n")
+    folder = outdir / CITE_FOLDER
+    wanted = set()
+    for item in all_records:
+        for suffix, (_, _, writer) in citeformats.FORMATS.items():
+            name = f"{item.case.id}.{suffix}"
+            wanted.add(name)
+            _write(folder / name, writer(item, meta))
+    if folder.is_dir():
+        for stale in folder.iterdir():
+            if stale.name not in wanted:
+                stale.unlink()

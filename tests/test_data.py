@@ -1,0 +1,73 @@
+"""Open data: cases.json with its schema, cases.csv, and each case's citation in four formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import Project
+from pybtex.database import parse_string
+
+
+@pytest.fixture
+def basic(project: Callable[[str], Project]) -> Project:
+    return project("basic")
+
+
+def test_cases_json_holds_every_case_and_validates_against_its_schema(basic: Project) -> None:
+    out = Path(basic.build().app.outdir)
+    data = json.loads((out / "cases.json").read_text(encoding="utf8"))
+    schema = json.loads((out / data["$schema"]).read_text(encoding="utf8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    cases = {case["id"]: case for case in data["cases"]}
+    assert set(cases) == {"alpha", "beta", "gamma"}
+    alpha = cases["alpha"]
+    assert alpha["years"] == {"start": 2021, "end": 2023}
+    assert alpha["organisations"] == ["Alpha Authority", "Dept of Trade, Industry and Competition"]
+    assert alpha["url"] == "cases/alpha.html"
+    assert {"id": "beta", "relation": "inspired-by", "direction": "to"} in alpha["related"]
+    beta = cases["beta"]
+    assert {"id": "alpha", "relation": "inspired-by", "direction": "from"} in beta["related"]
+    source = alpha["resources"][0]
+    assert source["key"] == "report2023" and source["label"] == "Example Institute 2023"
+    assert "An example round-up report" in source["citation"] and source["link"] == "https://example.org/report"
+    assert data["casebook"]["edition"] == "1.0" and data["format"] == 1
+
+
+def test_cases_csv_reads_back_to_the_same_values(basic: Project) -> None:
+    out = Path(basic.build().app.outdir)
+    data = {c["id"]: c for c in json.loads((out / "cases.json").read_text(encoding="utf8"))["cases"]}
+    rows = list(csv.DictReader(io.StringIO((out / "cases.csv").read_text(encoding="utf8"))))
+    assert {row["id"] for row in rows} == set(data)
+    for row in rows:
+        case = data[row["id"]]
+        assert row["title"] == case["title"]
+        assert (row["country"].split("; ") if row["country"] else []) == case["country"]
+        assert (row["organisations"].split("; ") if row["organisations"] else []) == case["organisations"]
+        assert (row["pillars"].split("; ") if row["pillars"] else []) == case["pillars"]
+        years = case["years"] or {}
+        assert row["years-start"] == str(years.get("start") or "")
+        assert row["years-end"] == str(years.get("end") or "")
+
+
+def test_every_case_can_be_cited_in_bibtex_ris_and_csl_json(basic: Project) -> None:
+    build = basic.build()
+    out = Path(build.app.outdir)
+    bib = parse_string((out / "_casebook/cite/alpha.bib").read_text(encoding="utf8"), "bibtex")
+    entry = bib.entries["casebook-alpha"]
+    assert entry.fields["title"] == "{Alpha <b>city</b> mission}"
+    assert entry.fields["year"] == "2026" and entry.fields["url"] == "cases/alpha.html"
+    ris = (out / "_casebook/cite/alpha.ris").read_text(encoding="utf8").splitlines()
+    assert ris[0] == "TY  - CHAP" and ris[-1] == "ER  - "
+    assert any(line.startswith("TI  - Alpha <b>city</b> mission") for line in ris)
+    csl = json.loads((out / "_casebook/cite/alpha.json").read_text(encoding="utf8"))
+    assert csl[0]["title"] == "Alpha <b>city</b> mission" and csl[0]["issued"]["date-parts"] == [[2026, 11, 29]]
+    page = build.page("cases/alpha")
+    cite = page.split('id="casebook-cite-alpha"')[1].split("</div>")[0]
+    assert "Alpha &lt;b&gt;city&lt;/b&gt; mission" in cite and "<b>city</b>" not in cite
+    assert 'href="../_casebook/cite/alpha.bib"' in cite
