@@ -140,7 +140,7 @@ def write_project(src: Path, urls: list[tuple[str, str]], concurrency: int, sphi
     (src / "conf.py").write_text(
         "\n".join(
             [
-                'extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext"]',
+                'extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext", "casebook_ext.linkcheck"]',
                 'bibtex_bibfiles = ["refs.bib"]',
                 'bibtex_default_style = "unsrt"',
                 'exclude_patterns = ["_build"]',

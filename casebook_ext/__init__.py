@@ -19,9 +19,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from casebook_ext import config, dependencies, directives, navigation, nodes, output, questions, reference, roles
     from casebook_ext.domain import TAXONOMY_LABELS, CasebookDomain, collect_sections
     from casebook_ext.latex import PrintCases
-    from casebook_ext.linkcheck import settings as linkcheck_settings
-    from casebook_ext.linkcheck.builder import LinkcheckBuilder
-    from casebook_ext.linkcheck.directive import LinkcheckSchemaDirective
     from casebook_ext.transforms import FillListings
 
     config.register(app)
@@ -38,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-wanted", questions.CaseWantedDirective)
     app.add_directive("cases-wanted", questions.CasesWantedDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
+    app.add_event(reference.ROWS_EVENT)  # other extensions' rows on the reference page (e.g. casebook_ext.linkcheck)
     for name in ("case", "resource", "question", "wanted", *TAXONOMY_LABELS):
         app.add_role(name, roles.CasebookRole(innernodeclass=docutils_nodes.inline))
     app.connect("doctree-read", collect_sections)
@@ -48,9 +46,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("casebook.css")
     app.connect("build-finished", output.write_assets)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
-    app.add_builder(LinkcheckBuilder)
-    app.add_directive("casebook-linkcheck-schema", LinkcheckSchemaDirective)
-    linkcheck_settings.register(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
