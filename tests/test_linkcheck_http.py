@@ -597,3 +597,23 @@ def test_the_run_timeout_ends_the_run_and_marks_the_rest_unverifiable(web: FakeW
     for target in targets[1:]:  # held past the deadline: not checked, and not remembered as checked
         assert results[target.key].outcome is Outcome.UNVERIFIABLE
         assert "time limit" in results[target.key].reason and results[target.key].checked_at == 0
+
+
+def test_a_proxy_from_the_environment_is_used(web: FakeWeb, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", web.base)  # the fake web plays the proxy: it sees the full URL
+    target = url_target("http://example.invalid/page")
+    results, _ = check_all([target], fast_options(web))
+    assert web.log == ["http://example.invalid/page"]
+    assert results[target.key].outcome is Outcome.BROKEN  # the proxy answered 404 (no such route)
+
+
+def test_a_check_started_inside_a_running_event_loop_runs_on_its_own(web: FakeWeb) -> None:
+    import asyncio
+
+    async def caller() -> dict[str, Result]:  # e.g. a notebook, or a tool that drives Sphinx from asyncio
+        return check_all([url_target(web.url("/ok"))], fast_options(web))[0]
+
+    results = asyncio.run(caller())
+    assert results[web.url("/ok")].outcome is Outcome.WORKING

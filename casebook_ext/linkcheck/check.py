@@ -207,11 +207,6 @@ class Checker:
         limit = f"not checked: the run's time limit ({self.options.run_timeout:g} s) ran out first"
         return {t.key: self.results.get(t.key) or not_checked(limit) for ts in groups.values() for t in ts}
 
-    async def check(self, target: Target) -> Result:
-        """One target on its own (the run groups targets by page)."""
-        await self._check_group([target])
-        return self.results[target.key]
-
     async def _check_group(self, members: Sequence[Target]) -> None:
         first = members[0]
         attempts = _Attempts()
