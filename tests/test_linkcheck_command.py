@@ -153,3 +153,19 @@ def test_ctrl_c_through_sphinx_is_one_line_and_status_130(
     assert "Traceback" not in out + err and "Task was destroyed" not in err
     assert err.splitlines()[-1].startswith("casebook-linkcheck: interrupted: ")
     assert cache.load(tmp_path / "out" / "cache.json").notes == ()
+
+
+def test_the_quick_path_warns_about_a_corrupt_cache_at_the_file(
+    project: Callable[[str], Project], web: FakeWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = casebook(project, web)
+    out = tmp_path / "out"
+    run(capsys, str(copy.path), "-o", str(out))
+    (out / "cache.json").write_text('{"version": 1,\n "entries": [', encoding="utf-8")
+    status, printed, err = run(capsys, str(copy.path), "-o", str(out))
+    assert status == 1 and "nothing changed since the last run" in printed
+    assert (
+        f"{out / 'cache.json'}:2: WARNING: unreadable cache (JSONDecodeError at line 2): "
+        "set aside as cache.json.corrupt, starting afresh [casebook.linkcheck_cache]"
+    ) in err.splitlines()
+    assert (out / "cache.json.corrupt").is_file()

@@ -46,6 +46,7 @@ def _error(message: str) -> int:
 def quick(source: Path, out: Path, overrides: dict[str, str], changed_since: str) -> int | None:
     """Check the indexed links when no input changed since they were collected; ``None`` otherwise."""
     from casebook_ext.linkcheck import index, pipeline, report
+    from casebook_ext.linkcheck.cache import Note
 
     found = index.load_fresh(out, source, overrides, changed_since)
     if found is None:
@@ -53,8 +54,9 @@ def quick(source: Path, out: Path, overrides: dict[str, str], changed_since: str
     root, bib_files, settings, targets = found
     print(f"{PROG}: nothing changed since the last run; checking its {len(targets)} links")
 
-    def warn(note: object) -> None:
-        print(f"WARNING: {note} [casebook.linkcheck_cache]", file=sys.stderr)
+    def warn(note: Note) -> None:
+        where = f"{note.path}:{note.line}: " if note.line else ""
+        print(f"{where}WARNING: {note.message if where else note} [casebook.linkcheck_cache]", file=sys.stderr)
 
     try:
         run = pipeline.execute(targets, settings, root, bib_files, note=warn)
