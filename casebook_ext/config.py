@@ -102,60 +102,7 @@ class CasebookConfig:
     summary_max_length: int = field(
         default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."}
     )
-    linkcheck_timeout: str = field(
-        default="10s",
-        metadata={"doc": "Link check: the longest wait for one request (connecting, TLS, headers), e.g. ``10s``."},
-    )
-    linkcheck_run_timeout: str = field(
-        default="10m",
-        metadata={"doc": "Link check: the longest whole run; links not checked by then are *unverifiable*."},
-    )
-    linkcheck_workers: int = field(default=16, metadata={"doc": "Link check: requests in flight at once."})
-    linkcheck_workers_per_host: int = field(
-        default=4, metadata={"doc": "Link check: requests in flight at once to one host (name and port)."}
-    )
-    linkcheck_retries: int = field(
-        default=2,
-        metadata={"doc": "Link check: further attempts after a 429, a 5xx or a dropped connection."},
-    )
-    linkcheck_backoff: str = field(
-        default="1s",
-        metadata={"doc": "Link check: the first pause before a retry when no ``Retry-After`` is given; it doubles."},
-    )
-    linkcheck_retry_after_max: str = field(
-        default="60s",
-        metadata={
-            "doc": "Link check: the longest ``Retry-After`` honoured; a longer one makes the link *unverifiable*."
-        },
-    )
-    linkcheck_cache: str = field(
-        default="",
-        metadata={
-            "doc": "Link check: the cache file, relative to ``conf.py`` (empty: ``cache.json`` in the output "
-            "folder; ``none``: no cache)."
-        },
-    )
-    linkcheck_cache_max_age: str = field(
-        default="7d",
-        metadata={"doc": "Link check: how long a working link or a redirect is trusted without a request."},
-    )
-    linkcheck_ignore: list[str] = field(
-        default_factory=list,
-        metadata={"doc": "Link check: regular expressions; a URL or DOI matching one is reported as *ignored*."},
-    )
-    linkcheck_doi_resolver: str = field(
-        default="https://doi.org",
-        metadata={
-            "doc": "Link check: the DOI resolver whose handle API (``/api/handles/<doi>``) says if a DOI exists."
-        },
-    )
-    linkcheck_fail_on: list[str] = field(
-        default_factory=lambda: ["broken"],
-        metadata={"doc": "Link check: the outcomes that fail the run (``broken``, ``unverifiable``, ``redirected``)."},
-    )
-    linkcheck_user_agent: str = field(
-        default="", metadata={"doc": "Link check: the ``User-Agent`` sent (empty: the checker's own)."}
-    )
+    # The casebook_linkcheck_* settings belong to the casebook_ext.linkcheck extension (its config.py).
 
     def vocabularies(self) -> Vocabularies:
         return Vocabularies.build(self.extra_terms, self.terms)

@@ -33,10 +33,7 @@ SUBTYPES: dict[str, str] = {
     "resource_no_link": 'A resource has neither a DOI nor a URL: list these to build the "needs a link" queue.',
     "resource_uncited": "A resource is cited by no case and no page.",
     "unsafe_url": "A URL's scheme is not ``http``, ``https``, ``mailto`` or ``doi``: it is shown as text, not a link.",
-    "link_broken": "Link check (``-b casebook-linkcheck``): a link is broken (404/410, DNS failure, refused, "
-    "unknown DOI); one warning at each place using it.",
-    "link_failed": "Link check: a link's outcome is in ``casebook_linkcheck_fail_on`` (other than broken).",
-    "linkcheck_cache": "Link check: the cache file could not be read or written; the run goes on without it.",
+    # link_* and linkcheck_* belong to the casebook_ext.linkcheck extension (its problems.py).
 }
 
 

@@ -15,6 +15,14 @@ from casebook_ext.schema import FIELDS
 
 logger = logging.getLogger(__name__)
 PARTS = ("fields", "vocabularies", "config", "warnings")
+#: Extensions built on the casebook add rows to the ``config`` and ``warnings`` parts through this
+#: event (``casebook_ext.linkcheck`` adds its settings and subtypes, when it is loaded): a handler
+#: takes ``(app, part)`` and returns rows of strings, (setting, default, meaning) or (warning, when).
+ROWS_EVENT = "casebook-reference-rows"
+
+
+def _extra_rows(directive: SphinxDirective, part: str) -> list[tuple[str, ...]]:
+    return [row for rows in directive.env.events.emit(ROWS_EVENT, part) for row in rows]
 
 
 def _inline(directive: SphinxDirective, text: str) -> list[nodes.Node]:
@@ -89,9 +97,11 @@ class CasebookReferenceDirective(SphinxDirective):
             for f in CONFIG_FIELDS:
                 default = f.default_factory() if callable(f.default_factory) else f.default
                 rows.append([_lit(f"casebook_{f.name}"), _lit(repr(default)), _inline(self, f.metadata["doc"])])
+            rows += [[_lit(name), _lit(default), _inline(self, doc)] for name, default, doc in _extra_rows(self, part)]
             return [_table(("Setting", "Default", "Meaning"), rows)]
         if part == "warnings":
             rows = [[_lit(f"{WARNING_TYPE}.{name}"), _inline(self, text)] for name, text in SUBTYPES.items()]
+            rows += [[_lit(name), _inline(self, text)] for name, text in _extra_rows(self, part)]
             return [_table(("Warning", "When"), rows)]
         logger.warning(
             "casebook-reference: unknown part %r (known: %s)",

@@ -16,6 +16,7 @@ extensions = [
     "sphinx_design",
     "sphinxcontrib.bibtex",
     "casebook_ext",
+    "casebook_ext.linkcheck",  # the link checker: sphinx-build -b casebook-linkcheck
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3

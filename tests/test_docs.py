@@ -77,6 +77,13 @@ def test_the_reference_page_is_generated_from_the_code(built: Path) -> None:
         assert f"casebook.{subtype}" in html, subtype
     for field in CONFIG_FIELDS:
         assert f"casebook_{field.name}" in html
+    # The link checker's settings and warnings too: docs/conf.py loads casebook_ext.linkcheck.
+    from casebook_ext.linkcheck import config, problems
+
+    for spec in config.FIELDS:
+        assert f"casebook_linkcheck_{spec.name}" in html, spec.name
+    for subtype in problems.SUBTYPES:
+        assert f"casebook.{subtype}" in html, subtype
     assert "risks-rewards" in html and "public-procurement" in html
 
 

@@ -57,10 +57,12 @@ def test_a_url_is_mapped_to_its_entry_and_every_case_and_page_that_cites_it(
         ("one.md", 10, "case", "one"),  # case one's resources line
         ("two.md", 10, "case", "two"),  # case two's resources line
         ("page.md", 3, "citation", "shared"),  # the page's cite role
-        ("one.md", 14, "link", None),  # a link in case one's text, with a #fragment
     ]
-    assert shared["places"][-1]["written"] == web.url("/ok#history")
-    # One request for its five places; the two others end two redirect chains.
+    # A link with a #fragment is its own link (its anchor is checked), sharing the page's request.
+    section = by_target(report)[web.url("/ok#history")]
+    assert places(section) == [("one.md", 14, "link", None)] and section["anchor"] == "history"
+    assert section["places"][0]["written"] == web.url("/ok#history") and section["outcome"] == "working"
+    # One request for the page's five places; the two others end two redirect chains.
     assert web.hits["/ok"] == 3
 
 
@@ -70,6 +72,7 @@ def test_each_outcome_is_reported_with_what_to_do(project: Callable[[str], Proje
     outcome = {target: r["outcome"] for target, r in results.items()}
     assert outcome == {
         web.url("/ok"): "working",
+        web.url("/ok#history"): "working",
         web.url("/redirect/301/ok"): "redirected",
         web.url("/redirect/302/ok"): "redirected",
         web.url("/status/404"): "broken",
@@ -80,15 +83,16 @@ def test_each_outcome_is_reported_with_what_to_do(project: Callable[[str], Proje
         "mailto:someone@example.org": "ignored",
     }
     assert report["summary"] | {"seconds": 0} == {
-        "targets": 9,
+        "targets": 10,
         "places": 21,
-        "working": 2,
+        "working": 3,
         "redirected": 2,
         "broken": 3,
         "unverifiable": 1,
         "ignored": 1,
         "requests": 10,
         "from_cache": 0,
+        "from_cache_by_outcome": dict.fromkeys(["working", "redirected", "broken", "unverifiable", "ignored"], 0),
         "unchanged": 0,
         "seconds": 0,
     }
@@ -139,7 +143,7 @@ def test_the_json_report_validates_against_its_documented_schema(
 def test_the_markdown_report_lists_what_to_fix_first(project: Callable[[str], Project], web: FakeWeb) -> None:
     build, _ = check(casebook(project, web))
     text = (Path(build.app.outdir) / "report.md").read_text(encoding="utf-8")
-    assert text.startswith("## Link check: 3 broken · 1 unverifiable · 2 redirected · 2 working · 1 ignored\n")
+    assert text.startswith("## Link check: 3 broken · 1 unverifiable · 2 redirected · 3 working · 1 ignored\n")
     assert "Result: **failed**" in text
     sections = re.findall(r"^### (\w+) \((\d+)\)$", text, re.MULTILINE)
     assert sections == [("Broken", "3"), ("Unverifiable", "1"), ("Redirected", "2")]
@@ -179,15 +183,40 @@ def test_only_broken_fails_by_default_and_fail_on_widens_it(project: Callable[[s
 
 
 def test_bad_settings_stop_the_run_with_every_problem_named(project: Callable[[str], Project], web: FakeWeb) -> None:
-    from sphinx.errors import ConfigError
-
     copy = casebook(project, web)
-    with pytest.raises(ConfigError) as caught:
-        copy.build(
-            "casebook-linkcheck",
-            confoverrides={"casebook_linkcheck_timeout": "soon", "casebook_linkcheck_fail_on": ["borked"]},
-        )
-    assert "'soon' is not a duration" in str(caught.value) and "'borked' is not an outcome" in str(caught.value)
+    copy.write("conf.py", copy.read("conf.py") + 'casebook_linkcheck_ignore = "linkedin"\n')
+    build = copy.build(
+        "casebook-linkcheck",
+        confoverrides={"casebook_linkcheck_timeout": "soon", "casebook_linkcheck_fail_on": ["borked"]},
+    )
+    # One typed warning per problem, at conf.py's line when the setting is written there; no traceback.
+    text = strip_colors(build.warnings)
+    assert "WARNING: casebook_linkcheck_timeout: 'soon' is not a duration" in text
+    assert "WARNING: casebook_linkcheck_fail_on: 'borked' is not an outcome" in text
+    line = copy.read("conf.py").splitlines().index('casebook_linkcheck_ignore = "linkedin"') + 1
+    assert re.search(rf"conf\.py:{line}: WARNING: casebook_linkcheck_ignore: 'linkedin' is not a list", text)
+    assert text.count("[casebook.linkcheck_config]") == 3 and "Traceback" not in text
+    assert build.app.statuscode == 2 and web.requests == 0
+    assert not (Path(build.app.outdir) / "report.json").exists()
+
+
+def test_missing_anchors_are_broken_at_their_place_unless_anchors_are_off(
+    project: Callable[[str], Project], web: FakeWeb
+) -> None:
+    copy = casebook(project, web)
+    copy.write("page.md", copy.read("page.md") + f"\nA [lost section]({web.url('/ok#lost')}).\n")
+    build, report = check(copy)
+    lost = by_target(report)[web.url("/ok#lost")]
+    assert (lost["outcome"], lost["anchor"], places(lost)) == ("broken", "lost", [("page.md", 9, "link", None)])
+    assert "no anchor #lost" in lost["reason"] and web.hits["/ok"] == 3  # still one request for the page
+    assert f"page.md:9: WARNING: broken link {web.url('/ok#lost')}: the page has no anchor #lost" in strip_colors(
+        build.warnings
+    )
+    _, report = check(copy, casebook_linkcheck_anchors=False, casebook_linkcheck_cache="none")
+    page = by_target(report)[web.url("/ok")]
+    assert web.url("/ok#lost") not in by_target(report) and page["outcome"] == "working" and len(page["places"]) == 6
+    _, report = check(copy, casebook_linkcheck_anchors_ignore=["^lost$"], casebook_linkcheck_cache="none")
+    assert web.url("/ok#lost") not in by_target(report) and web.url("/ok#history") in by_target(report)
 
 
 def test_the_command_runs_the_builder_and_appends_a_ci_summary(

@@ -58,14 +58,14 @@ def test_only_links_in_changed_pages_and_entries_are_checked(repo: Project, web:
         web.url("/status/403"),  # cited by case two
         "doi:10.9999/missing",  # cited by case two
     }
-    assert report["changed_since"] == "HEAD" and report["summary"]["unchanged"] == 5
+    assert report["changed_since"] == "HEAD" and report["summary"]["unchanged"] == 6
     assert "/redirect/301/ok" not in web.hits and "/status/410" not in web.hits
     assert build.app.statuscode == 1  # the new link is broken
 
 
 def test_a_new_bib_entry_is_checked_and_an_unchanged_tree_checks_nothing(repo: Project, web: FakeWeb) -> None:
     _, report = check(repo, casebook_linkcheck_changed_since="HEAD")
-    assert report["summary"]["targets"] == 0 and report["summary"]["unchanged"] == 9 and web.requests == 0
+    assert report["summary"]["targets"] == 0 and report["summary"]["unchanged"] == 10 and web.requests == 0
     entry = f"\n@misc{{fresh,\n  title = {{A new entry}},\n  url = {{{web.url('/status/410?fresh')}}},\n}}\n"
     repo.write("refs.bib", repo.read("refs.bib") + entry)
     build, report = check(repo, casebook_linkcheck_changed_since="HEAD")
@@ -79,13 +79,29 @@ def test_untracked_files_count_as_changed(repo: Project) -> None:
     assert "new.md" in found.files and found.bib_keys == frozenset()
 
 
-def test_an_unknown_revision_is_an_error_not_an_empty_run(repo: Project) -> None:
-    from casebook_ext.linkcheck.builder import LinkcheckError
+def test_an_unknown_revision_is_an_error_not_an_empty_run(
+    repo: Project, web: FakeWeb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sphinx.util.console import strip_colors
+
+    from casebook_ext.linkcheck.__main__ import main
 
     with pytest.raises(ChangesError, match="not a revision"):
         changes(repo.path, "no-such-branch", [])
-    with pytest.raises(LinkcheckError, match="not a revision"):
-        check(repo, casebook_linkcheck_changed_since="no-such-branch")
+    # The builder: one typed warning, exit status 2, nothing checked.
+    build = repo.build("casebook-linkcheck", confoverrides={"casebook_linkcheck_changed_since": "no-such"})
+    text = strip_colors(build.warnings)
+    assert "WARNING: changed_since: 'no-such' is not a revision of the repository" in text
+    assert "[casebook.linkcheck_config]" in text and "Traceback" not in text
+    assert build.app.statuscode == 2 and web.requests == 0
+    # The command: one line, exit status 2, before Sphinx even starts.
+    capsys.readouterr()
+    assert main([str(repo.path), "-o", str(tmp_path / "out"), "--changed-since", "no-such-branch"]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.splitlines() == [
+        f"casebook-linkcheck: error: changed_since: 'no-such-branch' is not a revision of the repository at {repo.path}"
+    ]
 
 
 def test_the_command_takes_changed_since(repo: Project, web: FakeWeb, tmp_path: Path) -> None:

@@ -4,31 +4,36 @@ A builder rather than a separate command, because Sphinx then reads (or re-uses)
 environment as for any build: the BibTeX data, the cases and every page's doctree are at
 hand, and an unchanged casebook is not read again. It writes no pages: the whole check runs
 once, in :meth:`finish`, over the environment.
+
+A run that cannot happen (a bad setting, an unknown git revision, an output folder that
+cannot be written) is one typed warning and exit status 2, not a Sphinx error report: Sphinx
+prints a traceback for every exception, and a bad setting is not a bug.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sphinx.builders import Builder
-from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
+from casebook_ext.linkcheck.config import from_sphinx
 from casebook_ext.linkcheck.model import PlaceKind
-from casebook_ext.linkcheck.settings import Settings, from_config
-from casebook_ext.problems import WARNING_TYPE
+from casebook_ext.linkcheck.problems import WARNING_TYPE
+from casebook_ext.linkcheck.settings import Settings, SettingsError, from_config
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
 
+    from casebook_ext.linkcheck.cache import Note
+
 logger = logging.getLogger(__name__)
-
-
-class LinkcheckError(SphinxError):
-    category = "Link check error"
+#: The exit status of a run that could not happen (1 is kept for "a link failed").
+STATUS_ERROR = 2
 
 
 class LinkcheckBuilder(Builder):
@@ -36,14 +41,15 @@ class LinkcheckBuilder(Builder):
 
     name = "casebook-linkcheck"
     epilog = "The link check reports are in %(outdir)s (report.json, report.md)."
-    settings: Settings
-    failed = False
+    settings: Settings | None = None
+    status = 0
 
     def init(self) -> None:
         try:
-            self.settings = from_config(self.config, Path(self.confdir), Path(self.outdir))
-        except ValueError as error:
-            raise ConfigError(f"invalid link check configuration: {error}") from None
+            self.settings = from_config(from_sphinx(self.config), Path(self.confdir), Path(self.outdir))
+        except SettingsError as error:
+            for problem in error.problems:
+                self._stop(str(problem), "linkcheck_config", self._setting_location(problem.setting))
         self.events.connect("build-finished", self._set_status, priority=900)
 
     def get_outdated_docs(self) -> str:
@@ -66,32 +72,46 @@ class LinkcheckBuilder(Builder):
         from casebook_ext.linkcheck import index, pipeline, report
         from casebook_ext.linkcheck.collect import collect
 
+        if self.settings is None:
+            logger.info("casebook-linkcheck: no link was checked; fix the settings named above")
+            return
         root, targets = collect(self.env)
         bibs = [Path(p).resolve() for p in bib_files(self.env)]
         try:
             run = pipeline.execute(targets, self.settings, root, bibs, note=self._note)
         except pipeline.RunError as error:
-            raise LinkcheckError(str(error)) from None
-        self.failed = run.failed
+            self._stop(str(error), "linkcheck_config", self._setting_location("casebook_linkcheck_changed_since"))
+            return
+        except pipeline.RunInterrupted as stop:
+            logger.info("casebook-linkcheck: %s", stop)
+            raise
         out = Path(self.outdir)
-        pipeline.write_reports(run, out)
-        overrides = getattr(self.config, "_overrides", None)
-        if isinstance(overrides, dict):  # the index is trusted only with the settings it was built with
-            index.save(
-                out,
-                srcdir=Path(self.srcdir),
-                skip=[out, Path(self.doctreedir)],
-                extra=[*bibs, Path(self.confdir) / "conf.py", *self._dependencies()],
-                overrides={str(k): str(v) for k, v in overrides.items()},
-                root=root,
-                bib_files=bibs,
-                settings=self.settings,
-                targets=targets,
+        try:
+            pipeline.write_reports(run, out)
+            overrides = getattr(self.config, "_overrides", None)
+            if isinstance(overrides, dict):  # the index is trusted only with the settings it was built with
+                index.save(
+                    out,
+                    srcdir=Path(self.srcdir),
+                    doctreedir=Path(self.doctreedir),
+                    extra=[*bibs, Path(self.confdir) / "conf.py", *self._dependencies()],
+                    overrides={str(k): str(v) for k, v in overrides.items()},
+                    root=root,
+                    bib_files=bibs,
+                    settings=self.settings,
+                    targets=targets,
+                )
+        except OSError as error:
+            self._stop(
+                f"the reports could not be written to {out}: {error.strerror or error}", "linkcheck_output", None
             )
+            return
+        if run.failed:
+            self.status = self.status or 1
         for line in report.console_lines(run):
             logger.info(line)
         for place, subtype, message in pipeline.failures(run):
-            location: Any = (
+            location = (
                 (place.docname, place.line)
                 if place.docname and place.kind is not PlaceKind.BIBTEX
                 else f"{root / place.file}:{place.line}"
@@ -103,9 +123,30 @@ class LinkcheckBuilder(Builder):
         srcdir = Path(self.srcdir)
         return sorted({(srcdir / p).resolve() for files in self.env.dependencies.values() for p in files})
 
-    def _note(self, message: str) -> None:
-        logger.warning(message, type=WARNING_TYPE, subtype="linkcheck_cache", location=message.split(":", 1)[0])
+    def _stop(self, message: str, subtype: str, location: str | None) -> None:
+        """A run that cannot happen: one warning, and exit status 2."""
+        self.status = STATUS_ERROR
+        logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=location)
+
+    def _setting_location(self, setting: str) -> str | None:
+        """``conf.py:LINE`` where a setting is assigned, or ``None`` when it came from ``-D``."""
+        if setting in (getattr(self.config, "_overrides", None) or {}):
+            return None
+        conf = Path(self.confdir) / "conf.py"
+        try:
+            lines = conf.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(setting)}\s*[:=]")
+        number = next((i for i, line in enumerate(lines, 1) if pattern.match(line)), 0)
+        return f"{conf}:{number}" if number else None
+
+    def _note(self, note: Note) -> None:
+        """Cache trouble: a warning at the cache file itself (never a made-up document name)."""
+        location = f"{note.path}:{note.line}" if note.line else None
+        message = note.message if location else str(note)
+        logger.warning(message, type=WARNING_TYPE, subtype="linkcheck_cache", location=location)
 
     def _set_status(self, app: Sphinx, exception: Exception | None) -> None:
-        if exception is None and self.failed and app.builder is self:
-            app.statuscode = 1
+        if exception is None and self.status and app.builder is self:
+            app.statuscode = self.status

@@ -40,13 +40,22 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
-def changes(root: Path, rev: str, bib_files: Sequence[Path]) -> Changes:
-    """What changed in the working tree since ``rev``, as files and BibTeX keys."""
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+def verify_revision(root: Path, rev: str) -> Path:
+    """The top of the git repository holding ``root``; raises :class:`ChangesError` if ``rev`` is not in it."""
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+    except ChangesError:
+        raise ChangesError(f"changed_since: {root} is not in a git repository, so {rev!r} means nothing") from None
     try:
         _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except ChangesError:
         raise ChangesError(f"changed_since: {rev!r} is not a revision of the repository at {top}") from None
+    return top
+
+
+def changes(root: Path, rev: str, bib_files: Sequence[Path]) -> Changes:
+    """What changed in the working tree since ``rev``, as files and BibTeX keys."""
+    top = verify_revision(root, rev)
     names = _git(top, "diff", "--name-only", "-z", rev, "--").split("\0")
     names += _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
     changed_top = {name for name in names if name}

@@ -2,31 +2,38 @@
 
 Every wait (``Retry-After``, back-off) happens without holding a connection slot, and a host
 that answers slowly holds at most ``per_host`` of the ``workers`` slots, so one slow or
-rate-limiting server never stalls the others. Each target gets an :class:`Outcome`:
+rate-limiting server never stalls the others. Links to one page that differ only in their
+``#anchor`` share one request. Each target gets an :class:`Outcome`:
 
 * working: 2xx, or a DOI the resolver knows;
 * redirected: 2xx after 3xx hops (the final URL, and the URL a permanent chain settles on);
-* broken: 404 or 410, a DNS failure, a refused connection, a redirect loop, a malformed URL,
-  or a DOI the resolver does not know;
-* unverifiable: 401, 403, 999 and other refusals, 429 or 5xx after the retries, a ``Retry-After``
-  longer than the cap, a timeout, a dropped connection: nothing proves the link dead;
+* broken: 404 or 410, a host name that does not exist, a refused connection (after the
+  retries), a redirect loop, a malformed URL, an ``#anchor`` the HTML page does not have, or
+  a DOI the resolver does not know;
+* unverifiable: 401, 403, 999 and other refusals; 429, 5xx, a dropped connection, a DNS server
+  that did not answer or another connection failure still after the retries; a ``Retry-After``
+  longer than the cap; a timeout; a TLS failure: nothing proves the link dead;
 * ignored: a scheme that is not fetched (``mailto:``...) or a URL matching ``ignore``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import json
 import re
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from casebook_ext.linkcheck.fetch import ACCEPT, FetchError, Resolver, Response, fetch, system_resolver
+import httpx
+
+from casebook_ext.linkcheck import fetch as http
+from casebook_ext.linkcheck.fetch import ACCEPT, FetchError, Response
 from casebook_ext.linkcheck.model import Hop, Options, Outcome, Result, Target, TargetKind
 from casebook_ext.linkcheck.urls import (
     CHECKED_SCHEMES,
@@ -46,13 +53,19 @@ PERMANENT = frozenset({301, 308})
 BROKEN_STATUSES = frozenset({404, 410})
 #: Worth asking again after a pause: rate limits and server trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Failures without an answer that are worth asking again; still failing, they are unverifiable
+#: (``refused`` is asked again too, but a server still refusing is broken).
+TRANSIENT = frozenset({"dns_temporary", "connect", "dropped", "proxy", "refused"})
+BROKEN_KINDS = frozenset({"dns", "refused", "malformed"})
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 def prejudge(target: Target, ignore: Sequence[re.Pattern[str]]) -> Result | None:
     """The outcome of a target that needs no request: ignored, or malformed as written."""
     written = target.doi if target.kind is TargetKind.DOI else target.url
     for pattern in ignore:
-        if pattern.search(written) or pattern.search(target.url):
+        if pattern.search(written) or pattern.search(target.shown):
             return Result(Outcome.IGNORED, f"matches the ignore pattern {pattern.pattern!r}")
     if target.kind is TargetKind.DOI:
         if not DOI_RE.match(normalise_doi(target.doi)):
@@ -92,6 +105,22 @@ def describe(status: int, reason: str = "") -> str:
     return f"{status} {phrase}"
 
 
+def with_anchor(page: Result, anchor: str, response: Response | None) -> Result:
+    """The result of ``page#anchor`` given the page's result and what its body showed."""
+    if page.outcome not in (Outcome.WORKING, Outcome.REDIRECTED) or response is None:
+        return page
+    scan = response.scan
+    if scan is None or not scan.html:
+        return dataclasses.replace(page, reason=f"{page.reason}; #{anchor} not checked (not an HTML page)")
+    if anchor in scan.found:
+        return dataclasses.replace(page, reason=f"{page.reason}, anchor #{anchor} found")
+    if not scan.complete:
+        reason = f"{page.reason}, but #{anchor} is not in the first {http.ANCHOR_LIMIT // 2**20} MiB of the page"
+        return dataclasses.replace(page, outcome=Outcome.UNVERIFIABLE, reason=reason)
+    reason = f"the page has no anchor #{anchor} (no element with that id or name); {page.reason}"
+    return dataclasses.replace(page, outcome=Outcome.BROKEN, reason=reason)
+
+
 @dataclass
 class _Host:
     """Politeness state of one host: its slots, and when it asked us to come back."""
@@ -100,10 +129,18 @@ class _Host:
     resume_at: float = 0.0
 
 
+def _jar_state(cookies: dict[str, str] | None) -> str:
+    """The cookies a request carries, as one comparable string (a redirect loop is a repeated URL *and* jar)."""
+    return repr(sorted((cookies or {}).items()))
+
+
 @dataclass
 class _Attempts:
     count: int = 0
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def state(self, url: str) -> tuple[str, str]:
+        return url, _jar_state(self.cookies.get(host_key(url)))
 
 
 class _FailedCheckError(Exception):
@@ -114,81 +151,101 @@ class _FailedCheckError(Exception):
         self.result = result
 
 
-class Checker:
-    """Checks targets with bounded concurrency; counts the requests it sends."""
+class Interrupted(Exception):  # noqa: N818 - it names what happened, like KeyboardInterrupt
+    """Ctrl-C stopped the run: ``results`` holds the links checked before, ``requests`` the requests sent."""
 
-    def __init__(self, options: Options, resolver: Resolver | None = None, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, results: dict[str, Result], requests: int) -> None:
+        super().__init__(f"interrupted after {len(results)} results")
+        self.results = results
+        self.requests = requests
+
+
+def not_checked(reason: str) -> Result:
+    """A link the run did not get to: unverifiable, and never cached (``checked_at`` 0)."""
+    return Result(Outcome.UNVERIFIABLE, reason)
+
+
+class Checker:
+    """Checks targets with bounded concurrency; counts the requests it sends.
+
+    ``sleep`` is how it waits (``Retry-After``, back-off, a paused host): tests pass one that
+    records the waits instead of taking them.
+    """
+
+    def __init__(self, options: Options, tls: ssl.SSLContext | None = None, sleep: Sleep | None = None) -> None:
         self.options = options
-        self.resolver = resolver or system_resolver
         self.requests = 0
-        self._tls = tls or ssl.create_default_context()
+        #: Every result so far, filled as each page is done (what an interrupted run keeps).
+        self.results: dict[str, Result] = {}
+        self._tls = tls
+        self._sleep: Sleep = sleep or asyncio.sleep
         self._hosts: dict[str, _Host] = {}
-        self._slots: asyncio.Semaphore | None = None
+        self._slots = asyncio.Semaphore(max(1, options.workers))
+        self._http: httpx.AsyncClient | None = None
         self._headers = {"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": "en;q=0.9, *;q=0.5"}
 
     async def run(self, targets: Iterable[Target]) -> dict[str, Result]:
         """Every target's result; those the run's deadline cut short are unverifiable."""
-        self._slots = asyncio.Semaphore(max(1, self.options.workers))
-        tasks = {t.key: asyncio.create_task(self.check(t)) for t in targets}
-        if not tasks:
+        groups: dict[str, list[Target]] = {}
+        for target in targets:  # one request for the links to one page, whatever their #anchors
+            groups.setdefault(target.url if target.kind is TargetKind.URL else target.key, []).append(target)
+        if not groups:
             return {}
-        done, pending = await asyncio.wait(tasks.values(), timeout=self.options.run_timeout)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        results: dict[str, Result] = {}
-        for key, task in tasks.items():
-            if task in done and task.exception() is None:
-                results[key] = task.result()
-            elif task in done:
-                error = task.exception()
-                results[key] = Result(Outcome.UNVERIFIABLE, f"the check failed: {error!r}", checked_at=time.time())
-            else:
-                results[key] = Result(
-                    Outcome.UNVERIFIABLE,
-                    f"not checked: the run's time limit ({self.options.run_timeout:g} s) ran out first",
-                    checked_at=time.time(),
-                )
-        return results
+        async with http.client(workers=self.options.workers, timeout=self.options.timeout, tls=self._tls) as client:
+            self._http = client
+            tasks = [asyncio.create_task(self._check_group(members)) for members in groups.values()]
+            try:
+                _, pending = await asyncio.wait(tasks, timeout=self.options.run_timeout)
+            except asyncio.CancelledError:  # Ctrl-C: stop every check, keep what is done
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        limit = f"not checked: the run's time limit ({self.options.run_timeout:g} s) ran out first"
+        return {t.key: self.results.get(t.key) or not_checked(limit) for ts in groups.values() for t in ts}
 
-    async def check(self, target: Target) -> Result:
+    async def _check_group(self, members: Sequence[Target]) -> None:
+        first = members[0]
         attempts = _Attempts()
-        judged = prejudge(target, ())
-        if judged is not None:
-            return judged
+        judged = prejudge(first, ())
+        response: Response | None = None
         try:
-            if target.kind is TargetKind.DOI:
-                result = await self._check_doi(bare_doi(target.doi), attempts)
+            if judged is not None:
+                page = judged
+            elif first.kind is TargetKind.DOI:
+                page = await self._check_doi(bare_doi(first.doi), attempts)
             else:
-                result = await self._check_url(target.url, attempts)
+                anchors = frozenset(t.anchor for t in members if t.anchor)
+                page, response = await self._check_url(first.url, attempts, anchors)
         except _FailedCheckError as failure:
-            result = failure.result
-        return Result(
-            result.outcome,
-            result.reason,
-            result.status,
-            result.final_url,
-            result.redirects,
-            result.permanent_url,
-            attempts.count,
-            time.time(),
-        )
+            page = failure.result
+        except Exception as error:  # a bug must not sink the run: the link says what happened
+            page = Result(Outcome.UNVERIFIABLE, f"the check failed: {error!r}")
+        stamp = time.time() if judged is None else 0.0
+        for target in members:
+            result = with_anchor(page, target.anchor, response) if target.anchor else page
+            self.results[target.key] = dataclasses.replace(result, attempts=attempts.count, checked_at=stamp)
 
     # --- one URL: follow redirects, classify the final answer ------------------------------
 
-    async def _follow(self, url: str, attempts: _Attempts, body_limit: int = 0) -> tuple[Response, list[Hop]]:
+    async def _follow(
+        self, url: str, attempts: _Attempts, body_limit: int = 0, anchors: frozenset[str] = frozenset()
+    ) -> tuple[Response, list[Hop]]:
         """The final answer after redirects, and the hops taken; loops and dead ends raise."""
         hops: list[Hop] = []
-        seen = {(url, "")}
+        seen = {attempts.state(url)}
         current = url
         while True:
-            response = await self._ask(current, attempts, hops, body_limit)
+            response = await self._ask(current, attempts, hops, body_limit, anchors)
             location = response.headers.get("Location")
             if response.status not in REDIRECTS or not location:
                 return response, hops
             following = join(current, location)
             hops.append(Hop(current, response.status, following))
-            state = (following, repr(sorted(attempts.cookies.get(host_key(following), {}).items())))
+            state = attempts.state(following)
             if state in seen:
                 raise _FailedCheckError(self._result(Outcome.BROKEN, "redirect loop", response.status, following, hops))
             seen.add(state)
@@ -207,8 +264,8 @@ class Checker:
                 ) from None
             current = following
 
-    async def _check_url(self, url: str, attempts: _Attempts) -> Result:
-        response, hops = await self._follow(url, attempts)
+    async def _check_url(self, url: str, attempts: _Attempts, anchors: frozenset[str]) -> tuple[Result, Response]:
+        response, hops = await self._follow(url, attempts, anchors=anchors)
         final = hops[-1].location if hops else url
         status = response.status
         if 200 <= status < 300:
@@ -217,16 +274,16 @@ class Checker:
             if hops:
                 kinds = "permanent" if all(h.status in PERMANENT for h in hops) else "temporary"
                 reason = f"{kinds} redirect ({len(hops)} hop{'s' if len(hops) > 1 else ''}), then {reason}"
-            return self._result(outcome, reason, status, final, hops)
+            return self._result(outcome, reason, status, final, hops), response
         if status in BROKEN_STATUSES:
-            return self._result(Outcome.BROKEN, describe(status, response.reason), status, final, hops)
+            return self._result(Outcome.BROKEN, describe(status, response.reason), status, final, hops), response
         if status in RETRY_STATUSES:
             reason = f"{describe(status, response.reason)}, still after {attempts.count} attempts"
-            return self._result(Outcome.UNVERIFIABLE, reason, status, final, hops)
+            return self._result(Outcome.UNVERIFIABLE, reason, status, final, hops), response
         reason = describe(status, response.reason)
         if status in (401, 403, 999):
             reason += " (the site turns automated checks away; check it in a browser)"
-        return self._result(Outcome.UNVERIFIABLE, reason, status, final, hops)
+        return self._result(Outcome.UNVERIFIABLE, reason, status, final, hops), response
 
     def _result(self, outcome: Outcome, reason: str, status: int | None, final: str, hops: list[Hop]) -> Result:
         permanent = ""
@@ -257,8 +314,10 @@ class Checker:
 
     # --- one request, with retries and politeness --------------------------------------------
 
-    async def _ask(self, url: str, attempts: _Attempts, hops: list[Hop], body_limit: int) -> Response:
-        """One answer for ``url``, asking again after 429/5xx/dropped connections within the limits."""
+    async def _ask(
+        self, url: str, attempts: _Attempts, hops: list[Hop], body_limit: int, anchors: frozenset[str]
+    ) -> Response:
+        """One answer for ``url``, asking again after 429/5xx and transient failures within the limits."""
         options = self.options
         tries = 0
         host = self._host(host_key(url))
@@ -266,17 +325,17 @@ class Checker:
             tries += 1
             attempts.count += 1
             try:
-                response = await self._send(url, host, attempts, body_limit)
+                response = await self._send(url, host, attempts, body_limit, anchors)
             except TimeoutError:
                 reason = f"no answer within {options.timeout:g} s"
                 raise _FailedCheckError(self._result(Outcome.UNVERIFIABLE, reason, None, url, hops)) from None
             except FetchError as error:
-                if error.kind in ("dns", "refused"):
-                    raise _FailedCheckError(self._result(Outcome.BROKEN, str(error), None, url, hops)) from None
-                if error.kind == "dropped" and tries <= options.retries:
-                    await asyncio.sleep(options.backoff * 2 ** (tries - 1))
+                if error.kind in TRANSIENT and tries <= options.retries:
+                    await self._sleep(options.backoff * 2 ** (tries - 1))
                     continue
-                raise _FailedCheckError(self._result(Outcome.UNVERIFIABLE, str(error), None, url, hops)) from None
+                outcome = Outcome.BROKEN if error.kind in BROKEN_KINDS else Outcome.UNVERIFIABLE
+                reason = str(error) if tries == 1 else f"{error}, still after {tries} attempts"
+                raise _FailedCheckError(self._result(outcome, reason, None, url, hops)) from None
             if response.status not in RETRY_STATUSES or tries > options.retries:
                 return response
             wait = retry_after(response)
@@ -288,10 +347,10 @@ class Checker:
                     f"more than the {options.retry_after_max:g} s cap"
                 )
                 raise _FailedCheckError(self._result(Outcome.UNVERIFIABLE, reason, response.status, url, hops))
-            if response.status == 429:  # the host asked every client request to wait, not just this one
-                loop = asyncio.get_running_loop()
-                host.resume_at = max(host.resume_at, loop.time() + wait)
-            await asyncio.sleep(wait)
+            if response.status == 429:  # every request to the host waits, this retry too (in _send)
+                host.resume_at = max(host.resume_at, asyncio.get_running_loop().time() + wait)
+            else:
+                await self._sleep(wait)
 
     def _host(self, key: str) -> _Host:
         host = self._hosts.get(key)
@@ -299,13 +358,15 @@ class Checker:
             host = self._hosts[key] = _Host(asyncio.Semaphore(max(1, self.options.per_host)))
         return host
 
-    async def _send(self, url: str, host: _Host, attempts: _Attempts, body_limit: int) -> Response:
-        assert self._slots is not None
+    async def _send(
+        self, url: str, host: _Host, attempts: _Attempts, body_limit: int, anchors: frozenset[str]
+    ) -> Response:
+        assert self._http is not None, "requests are sent inside Checker.run"
         loop = asyncio.get_running_loop()
         async with host.slots:
             delay = host.resume_at - loop.time()
             if delay > 0:  # waiting here holds a host slot (the host is paused anyway), never a worker
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
             async with self._slots:
                 self.requests += 1
                 headers = dict(self._headers)
@@ -313,10 +374,10 @@ class Checker:
                 if jar:
                     headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
                 async with asyncio.timeout(self.options.timeout):
-                    response = await fetch(
-                        url, resolver=self.resolver, headers=headers, tls=self._tls, body_limit=body_limit
+                    response = await http.fetch(
+                        self._http, url, headers=headers, body_limit=body_limit, anchors=anchors
                     )
-        for cookie in response.headers.get_all("Set-Cookie") or []:
+        for cookie in response.headers.get_list("Set-Cookie"):
             name, _, value = cookie.split(";", 1)[0].partition("=")
             if name.strip():
                 attempts.cookies.setdefault(host_key(url), {})[name.strip()] = value.strip()
@@ -324,16 +385,50 @@ class Checker:
 
 
 def check_all(
-    targets: Sequence[Target], options: Options, resolver: Resolver | None = None, tls: ssl.SSLContext | None = None
+    targets: Sequence[Target], options: Options, tls: ssl.SSLContext | None = None, sleep: Sleep | None = None
 ) -> tuple[dict[str, Result], int]:
-    """Check ``targets`` on a fresh event loop (in a thread if the caller already runs one)."""
-    checker = Checker(options, resolver, tls)
+    """Check ``targets`` on a fresh event loop (in a thread if the caller already runs one).
+
+    Ctrl-C raises :class:`Interrupted` with the results finished before it.
+    """
+    checker = Checker(options, tls, sleep)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(checker.run(targets)), checker.requests
+        try:
+            return asyncio.run(checker.run(targets)), checker.requests
+        except KeyboardInterrupt:
+            raise Interrupted(dict(checker.results), checker.requests) from None
+    return _in_thread(checker, targets)
+
+
+def _in_thread(checker: Checker, targets: Sequence[Target]) -> tuple[dict[str, Result], int]:
+    """Run the check on its own loop in a thread; Ctrl-C in the caller's thread cancels it."""
     box: dict[str, dict[str, Result]] = {}
-    thread = threading.Thread(target=lambda: box.setdefault("r", asyncio.run(checker.run(targets))))
+    started = threading.Event()
+    handle: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Task[dict[str, Result]]]] = {}
+
+    async def main() -> dict[str, Result]:
+        task = asyncio.current_task()
+        assert task is not None
+        handle["run"] = (asyncio.get_running_loop(), task)
+        started.set()
+        return await checker.run(targets)
+
+    def work() -> None:
+        try:
+            box["r"] = asyncio.run(main())
+        except asyncio.CancelledError:
+            pass
+
+    thread = threading.Thread(target=work, name="casebook-linkcheck")
     thread.start()
-    thread.join()
+    try:
+        thread.join()
+    except KeyboardInterrupt:
+        if started.wait(5):
+            loop, task = handle["run"]
+            loop.call_soon_threadsafe(task.cancel)
+        thread.join()
+        raise Interrupted(dict(checker.results), checker.requests) from None
     return box["r"], checker.requests

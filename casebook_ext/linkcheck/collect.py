@@ -25,6 +25,23 @@ from casebook_ext.linkcheck.urls import bare_doi, doi_of_url, normalise_doi, sch
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
+    from sphinxcontrib.bibtex.roles import CitationRef
+
+
+def citation_refs(env: BuildEnvironment) -> list[CitationRef]:
+    """Every ``cite`` role of the build, as sphinxcontrib-bibtex recorded it.
+
+    The one place the checker reads sphinxcontrib-bibtex's data: its domain's ``citation_refs``
+    property and the ``CitationRef`` tuples it holds (typed, from its ``py.typed`` package), as
+    its API documentation describes them; it has no function that returns them. Empty when the
+    extension is not loaded.
+    """
+    if "cite" not in env.domains:
+        return []
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    domain = env.get_domain("cite")
+    return list(domain.citation_refs) if isinstance(domain, BibtexDomain) else []
 
 
 def project_root(env: BuildEnvironment) -> Path:
@@ -139,14 +156,13 @@ def bib_places(env: BuildEnvironment, root: Path, pages: _Pages) -> list[Place]:
             citing[key].append(
                 Place(file, line, PlaceKind.CASE, key, key=key, docname=case_entry.docname, case=case_entry.case.id)
             )
-    if "cite" in env.domains:
-        for ref in env.domains["cite"].citation_refs:  # type: ignore[attr-defined]
-            file = _relative(env.doc2path(ref.docname), root)
-            line = ref.line or pages.cite_lines.get(ref.citation_ref_id, 0)
-            for cited in ref.targets:
-                citing[cited.key].append(
-                    Place(file, line, PlaceKind.CITATION, cited.key, key=cited.key, docname=ref.docname)
-                )
+    for ref in citation_refs(env):
+        file = _relative(env.doc2path(ref.docname), root)
+        line = ref.line or pages.cite_lines.get(ref.citation_ref_id, 0)
+        for cited in ref.targets:
+            citing[cited.key].append(
+                Place(file, line, PlaceKind.CITATION, cited.key, key=cited.key, docname=ref.docname)
+            )
     return fields
 
 

@@ -1,33 +1,41 @@
-"""A small HTTP/1.1 client on asyncio streams: one GET, its status line and headers, and a short body.
+"""One GET through httpx: the status and headers, and only as much of the body as the check needs.
 
-Stdlib only. A link check needs the status, ``Location``, ``Retry-After`` and ``Set-Cookie``
-headers and, for the DOI resolver, a few hundred bytes of JSON; never a page body. asyncio
-gives what ``http.client`` in threads does not: one deadline covering DNS, connecting, the
-TLS handshake and every read (a server that drips bytes cannot hold a request past it), and
-cancellation when the run's own deadline passes.
+httpx brings what a hand-written client lacked: HTTP/2 (when ``h2`` is installed), connection
+reuse, proxies from the environment (``trust_env``) and TLS verified against the system's trust
+store. This module turns its errors into the checker's kinds, so that a host name that does not
+exist (broken) is told apart from a DNS server that did not answer (worth asking again).
 """
 
 from __future__ import annotations
 
-import asyncio
-import email.parser
-import http.client
+import http.cookiejar
+import importlib.util
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Mapping
+import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import Message
+from urllib.parse import urlsplit
 
-from casebook_ext.linkcheck.urls import request_target
+import httpx
 
-#: (host, port) -> addresses to try; tests pass a fake one so nothing leaves 127.0.0.1.
-Resolver = Callable[[str, int], Awaitable[list[tuple[str, int]]]]
-HEAD_LIMIT = 64 * 1024
+from casebook_ext.linkcheck.anchors import AnchorFinder, Scan, is_html
+
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.7"
+#: A body this small is read to its end, so the connection goes back to the pool for the next link.
+DRAIN_LIMIT = 64 * 1024
+#: The most of a page read while looking for its ``#anchors``.
+ANCHOR_LIMIT = 8 * 1024 * 1024
+#: getaddrinfo errors that mean the name does not exist (a browser could not open it either).
+_NO_SUCH_NAME = frozenset(e for e in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if e is not None)
 
 
 class FetchError(Exception):
-    """A request that got no HTTP answer; ``kind`` says why (``dns``, ``refused``, ``dropped``, ``tls``...)."""
+    """A request that got no HTTP answer; ``kind`` says why.
+
+    ``dns`` (the name does not exist), ``dns_temporary``, ``refused``, ``connect``, ``tls``,
+    ``dropped``, ``proxy``, ``malformed`` or ``protocol``.
+    """
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -38,120 +46,135 @@ class FetchError(Exception):
 class Response:
     status: int
     reason: str
-    headers: Message
+    headers: httpx.Headers
     body: bytes = b""
+    #: What was found of the wanted anchors (2xx HTML answers only); ``None`` when not looked for.
+    scan: Scan | None = None
 
 
-async def system_resolver(host: str, port: int) -> list[tuple[str, int]]:
-    """The system's name lookup, without blocking the event loop."""
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise FetchError("dns", f"DNS lookup of {host} failed ({error.strerror})") from None
-    seen: list[tuple[str, int]] = []
-    for info in infos:
-        address = (str(info[4][0]), int(info[4][1]))
-        if address not in seen:
-            seen.append(address)
-    return seen
+def client(*, workers: int, timeout: float, tls: ssl.SSLContext | None = None) -> httpx.AsyncClient:
+    """One client for the whole run: connections are reused, proxies come from the environment."""
+    no_cookies = httpx.Cookies()
+    no_cookies.jar.set_policy(_NoCookies())  # each check keeps its own cookies (see check._Attempts)
+    return httpx.AsyncClient(
+        http2=importlib.util.find_spec("h2") is not None,
+        verify=tls or ssl.create_default_context(),
+        trust_env=True,
+        follow_redirects=False,
+        timeout=httpx.Timeout(timeout),
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=max(1, workers)),
+        cookies=no_cookies,
+    )
 
 
-async def _connect(
-    addresses: list[tuple[str, int]], host: str, tls: ssl.SSLContext | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Connect to the first address that answers; all refusing means the server is not there."""
-    errors: list[OSError] = []
-    for address, port in addresses:
-        try:
-            return await asyncio.open_connection(
-                address, port, ssl=tls, server_hostname=host if tls else None, limit=HEAD_LIMIT
-            )
-        except ssl.SSLError as error:
-            raise FetchError("tls", f"TLS failed with {host}: {error.reason or error}") from None
-        except OSError as error:
-            errors.append(error)
-    if errors and all(isinstance(e, ConnectionRefusedError) for e in errors):
-        raise FetchError("refused", f"connection refused by {host}:{addresses[0][1]}")
-    detail = errors[-1].strerror or str(errors[-1]) if errors else "no address"
-    raise FetchError("connect", f"could not connect to {host}: {detail}")
+def _causes(error: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in out:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
 
 
-def _request_bytes(host: str, port: int, scheme: str, path: str, headers: Mapping[str, str]) -> bytes:
-    default_port = 443 if scheme == "https" else 80
-    shown = f"[{host}]" if ":" in host else host
-    lines = [f"GET {path} HTTP/1.1", f"Host: {shown if port == default_port else f'{shown}:{port}'}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    lines += ["Accept-Encoding: identity", "Connection: close", "", ""]
-    return "\r\n".join(lines).encode("latin-1", "replace")
-
-
-def _parse_head(head: bytes) -> tuple[int, str, Message]:
-    status_line, _, rest = head.partition(b"\r\n")
-    parts = status_line.decode("latin-1").split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise FetchError("protocol", f"not an HTTP answer: {status_line[:60]!r}")
-    headers = email.parser.Parser(_class=http.client.HTTPMessage).parsestr(rest.decode("latin-1"))
-    return int(parts[1]), parts[2].strip() if len(parts) > 2 else "", headers
-
-
-async def _read_body(reader: asyncio.StreamReader, headers: Message, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body: enough for a resolver's JSON, never a whole page."""
-    if "chunked" in headers.get("Transfer-Encoding", "").lower():
-        body = b""
-        while len(body) < limit:
-            size_line = await reader.readline()
-            size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
-            if size == 0:
-                break
-            body += await reader.readexactly(size)
-            await reader.readexactly(2)
-        return body[:limit]
-    length = headers.get("Content-Length")
-    if length is not None and length.strip().isdigit():
-        return await reader.readexactly(min(int(length), limit))
-    body = b""
-    while len(body) < limit:
-        chunk = await reader.read(limit - len(body))
-        if not chunk:
-            break
-        body += chunk
-    return body
+def classify(error: httpx.HTTPError, url: str) -> FetchError | TimeoutError:
+    """The checker's view of an httpx error: a kind and a sentence, or a timeout."""
+    if isinstance(error, httpx.TimeoutException):
+        return TimeoutError(str(error))
+    host = urlsplit(url).hostname or url
+    causes = _causes(error)
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            if cause.errno in _NO_SUCH_NAME:
+                return FetchError("dns", f"the host name {host} does not exist (DNS: {cause.strerror})")
+            return FetchError("dns_temporary", f"DNS lookup of {host} failed ({cause.strerror})")
+        if isinstance(cause, ssl.SSLError):
+            reason = getattr(cause, "verify_message", None) or cause.reason or str(cause)
+            return FetchError("tls", f"TLS failed with {host}: {reason}")
+        if isinstance(cause, ConnectionRefusedError):
+            return FetchError("refused", f"connection refused by {host}:{urlsplit(url).port or ''}".rstrip(":"))
+    if isinstance(error, httpx.ProxyError):
+        return FetchError("proxy", f"the proxy failed: {error}")
+    if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FetchError("malformed", f"malformed URL ({error})")
+    if isinstance(error, httpx.ConnectError):
+        return FetchError("connect", f"could not connect to {host}: {error}")
+    if isinstance(error, httpx.RemoteProtocolError):
+        text = str(error)
+        if "without sending" in text or "disconnected" in text:
+            return FetchError("dropped", "the server closed the connection without answering")
+        return FetchError("protocol", f"malformed answer ({text})")
+    if isinstance(error, httpx.ReadError | httpx.WriteError | httpx.CloseError):
+        return FetchError("dropped", f"the connection was dropped ({error.__class__.__name__})")
+    return FetchError("protocol", f"the request failed ({error.__class__.__name__}: {error})")
 
 
 async def fetch(
+    http: httpx.AsyncClient,
     url: str,
     *,
-    resolver: Resolver,
     headers: Mapping[str, str],
-    tls: ssl.SSLContext,
     body_limit: int = 0,
+    anchors: frozenset[str] = frozenset(),
 ) -> Response:
-    """GET ``url`` once, without following redirects; the caller sets the deadline."""
-    scheme, host, port, path = request_target(url)
-    addresses = await resolver(host, port)
-    reader, writer = await _connect(addresses, host, tls if scheme == "https" else None)
-    answered = False
+    """GET ``url`` once, without following redirects; the caller sets the deadline.
+
+    The body is read only as far as needed: ``body_limit`` bytes (the DOI resolver's JSON),
+    the wanted ``anchors`` of a 2xx HTML page, or a small body read to its end to keep the
+    connection; anything else is left unread and the stream closed.
+    """
     try:
-        writer.write(_request_bytes(host, port, scheme, path, headers))
-        await writer.drain()
-        while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            status, reason, message = _parse_head(head)
-            answered = True
-            if not 100 <= status < 200:  # skip informational answers (100 Continue, 103 Early Hints)
-                break
-        body = await _read_body(reader, message, body_limit) if body_limit else b""
-        return Response(status, reason, message, body)
-    except asyncio.IncompleteReadError as error:
-        if answered or error.partial:
-            raise FetchError("dropped", "the connection closed in the middle of the answer") from None
-        raise FetchError("dropped", "the server closed the connection without answering") from None
-    except asyncio.LimitOverrunError:
-        raise FetchError("protocol", "the answer's headers are larger than 64 KiB") from None
-    except ValueError as error:
-        raise FetchError("protocol", f"malformed answer ({error})") from None
-    except (ConnectionError, ssl.SSLError) as error:
-        raise FetchError("dropped", f"the connection was dropped ({error.__class__.__name__})") from None
+        request = http.build_request("GET", url, headers=dict(headers))
+        response = await http.send(request, stream=True)
+    except httpx.HTTPError as error:
+        raise classify(error, url) from None
+    try:
+        body = b""
+        scan = None
+        if body_limit:
+            body = await _read(response, body_limit)
+        elif anchors and 200 <= response.status_code < 300:
+            scan = await _scan(response, anchors)
+        else:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) <= DRAIN_LIMIT:
+                await response.aread()
+        return Response(response.status_code, response.reason_phrase, response.headers, body, scan)
+    except httpx.HTTPError as error:
+        raise classify(error, url) from None
     finally:
-        writer.transport.abort()
+        await response.aclose()
+
+
+async def _read(response: httpx.Response, limit: int) -> bytes:
+    body = b""
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    return body[:limit]
+
+
+async def _scan(response: httpx.Response, anchors: frozenset[str]) -> Scan:
+    """Read the page until every wanted anchor is found, it ends, or :data:`ANCHOR_LIMIT` is reached."""
+    if not is_html(response.headers.get("Content-Type", "")):
+        return Scan(html=False)
+    finder = AnchorFinder(anchors, response.charset_encoding or "utf-8")
+    read = 0
+    async for chunk in response.aiter_bytes():
+        read += len(chunk)
+        if finder.feed(chunk):
+            return finder.result(complete=True)
+        if read >= ANCHOR_LIMIT:
+            return finder.result(complete=False)
+    finder.close()
+    return finder.result(complete=True)
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """A cookie policy that accepts none: the client's jar stays empty, whatever servers set."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False

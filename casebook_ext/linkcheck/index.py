@@ -5,6 +5,10 @@ unchanged (same file contents under the source folder, same .bib files and depen
 same settings, same extension and Sphinx versions) it checks the indexed links directly,
 without starting Sphinx: a nightly run of an unchanged casebook costs its few requests, not
 Sphinx's start-up. Any change at all, or any doubt, and the command runs the builder.
+
+Paths inside the output folder (the cache, the doctrees) are stored relative to it and found
+again under the folder the command is given, so a copied output folder uses its own cache and
+never writes the original's.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from casebook_ext.linkcheck.model import Options, Outcome, Place, PlaceKind, Tar
 from casebook_ext.linkcheck.settings import Settings
 
 INDEX = "links.json"
-VERSION = 1
+VERSION = 2  # 2: paths inside the output folder are relative to it
 _SKIP_DIRS = frozenset({"_build", "__pycache__", "node_modules"})
 #: A per-run setting: it changes which links are checked, not what was collected.
 RUN_SETTINGS = frozenset({"casebook_linkcheck_changed_since"})
@@ -103,23 +107,45 @@ def _target_from(data: Mapping[str, Any]) -> Target:
     return Target(data["key"], TargetKind(data["kind"]), data["url"], data["doi"], places)
 
 
-def _settings_json(settings: Settings) -> dict[str, Any]:
+def _portable(path: Path | None, out: Path) -> dict[str, str] | None:
+    """A path inside the output folder as relative to it (found again under a copy), else absolute."""
+    if path is None:
+        return None
+    try:
+        return {"in_out": path.resolve().relative_to(out.resolve()).as_posix()}
+    except ValueError:
+        return {"absolute": str(path.resolve())}
+
+
+def _located(data: Mapping[str, str] | None, out: Path) -> Path | None:
+    if data is None:
+        return None
+    return out / data["in_out"] if "in_out" in data else Path(data["absolute"])
+
+
+def _settings_json(settings: Settings, out: Path) -> dict[str, Any]:
     return {
         "options": asdict(settings.options),
         "fail_on": sorted(o.value for o in settings.fail_on),
-        "cache": str(settings.cache) if settings.cache else None,
+        "cache": _portable(settings.cache, out),
         "max_age": settings.max_age,
+        "unverifiable_max_age": settings.unverifiable_max_age,
+        "anchors": settings.anchors,
+        "anchors_ignore": list(settings.anchors_ignore),
     }
 
 
-def _settings_from(data: Mapping[str, Any], changed_since: str) -> Settings:
+def _settings_from(data: Mapping[str, Any], changed_since: str, out: Path) -> Settings:
     options = dict(data["options"]) | {"ignore": tuple(data["options"]["ignore"])}
     return Settings(
         options=Options(**options),
         fail_on=frozenset(Outcome(o) for o in data["fail_on"]),
-        cache=Path(data["cache"]) if data["cache"] else None,
+        cache=_located(data["cache"], out),
         max_age=float(data["max_age"]),
         changed_since=changed_since,
+        unverifiable_max_age=float(data["unverifiable_max_age"]),
+        anchors=bool(data["anchors"]),
+        anchors_ignore=tuple(str(p) for p in data["anchors_ignore"]),
     )
 
 
@@ -127,7 +153,7 @@ def save(
     out: Path,
     *,
     srcdir: Path,
-    skip: Sequence[Path],
+    doctreedir: Path,
     extra: Sequence[Path],
     overrides: Mapping[str, str],
     root: Path,
@@ -138,13 +164,13 @@ def save(
     srcdir = srcdir.resolve()
     data = {
         "version": VERSION,
-        "fingerprint": fingerprint(srcdir, skip, extra, salt(overrides)),
-        "srcdir": str(srcdir.resolve()),
-        "skip": [str(p) for p in skip],
+        "fingerprint": fingerprint(srcdir, [out, doctreedir], extra, salt(overrides)),
+        "srcdir": str(srcdir),
+        "doctreedir": _portable(doctreedir, out),
         "extra": sorted(str(p) for p in extra),
         "root": str(root),
         "bib_files": [str(p) for p in bib_files],
-        "settings": _settings_json(settings),
+        "settings": _settings_json(settings, out),
         "targets": [_target_json(t) for t in targets],
     }
     write_atomic(out / INDEX, json.dumps(data, ensure_ascii=False) + "\n")
@@ -158,11 +184,12 @@ def load_fresh(
         data = json.loads((out / INDEX).read_text(encoding="utf-8"))
         if data.get("version") != VERSION or data["srcdir"] != str(srcdir.resolve()):
             return None
-        skip = [Path(p) for p in data["skip"]]
+        doctreedir = _located(data["doctreedir"], out)
+        skip = [out, *([doctreedir] if doctreedir else [])]
         extra = [Path(p) for p in data["extra"]]
         if fingerprint(srcdir, skip, extra, salt(overrides)) != data["fingerprint"]:
             return None
-        settings = _settings_from(data["settings"], changed_since)
+        settings = _settings_from(data["settings"], changed_since, out)
         targets = [_target_from(t) for t in data["targets"]]
         return Path(data["root"]), [Path(p) for p in data["bib_files"]], settings, targets
     except (OSError, ValueError, KeyError, TypeError):

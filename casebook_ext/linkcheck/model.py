@@ -59,13 +59,21 @@ class TargetKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """One thing to check, however many places use it: a URL (sans fragment) or a DOI."""
+    """One thing to check, however many places use it: a URL (with the ``#anchor`` checked, if any) or a DOI."""
 
-    key: str  # the URL without its fragment, or ``doi:`` + the normalised DOI
+    key: str  # the URL without its fragment (plus ``#anchor`` when one is checked), or ``doi:`` + the DOI
     kind: TargetKind
-    url: str  # what is fetched or, for a DOI, its ``https://doi.org/`` link
+    url: str  # what is fetched (never with a fragment) or, for a DOI, its ``https://doi.org/`` link
     doi: str = ""  # the DOI as first written (DOI targets)
     places: tuple[Place, ...] = ()
+    anchor: str = ""  # the ``#fragment`` checked in the page, as written (without ``#``)
+
+    @property
+    def shown(self) -> str:
+        """The link as a reader sees it: the URL with its checked anchor, or the DOI as written."""
+        if self.kind is TargetKind.DOI:
+            return self.doi
+        return f"{self.url}#{self.anchor}" if self.anchor else self.url
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -94,13 +102,8 @@ class Result:
     #: The last URL reached through permanent redirects only: a safe replacement for the link.
     permanent_url: str = ""
     attempts: int = 0
-    checked_at: float = 0.0
+    checked_at: float = 0.0  # when it was fetched; 0 when it never was (ignored, or not reached)
     from_cache: bool = False
-
-    @property
-    def cacheable(self) -> bool:
-        """Failures are checked again next time; working links and redirects are remembered."""
-        return self.outcome in (Outcome.WORKING, Outcome.REDIRECTED)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,15 @@ class Run:
     generated: str = ""
     notes: tuple[str, ...] = field(default=())
 
+    def from_cache(self) -> dict[Outcome, int]:
+        """How many results of each outcome were remembered rather than fetched."""
+        out = dict.fromkeys(Outcome, 0)
+        for target in self.targets:
+            result = self.results[target.key]
+            if result.from_cache:
+                out[result.outcome] += 1
+        return out
+
     def counts(self) -> dict[Outcome, int]:
         out = dict.fromkeys(Outcome, 0)
         for target in self.targets:
@@ -133,11 +145,11 @@ class Run:
 class Options:
     """How hard and how long to try; every limit is a bound, so a run always ends."""
 
-    timeout: float = 10.0  # one request: DNS, connect, TLS, status line and headers
+    timeout: float = 10.0  # one request: DNS, connect, TLS, headers and the part of the body read
     run_timeout: float = 600.0  # the whole run; links not done by then are unverifiable
     workers: int = 16  # requests in flight overall
     per_host: int = 4  # requests in flight to one host (host and port)
-    retries: int = 2  # further attempts after a 429, 5xx or dropped connection
+    retries: int = 2  # further attempts after a 429, a 5xx, a dropped connection or a DNS or connection failure
     backoff: float = 1.0  # first wait when no Retry-After is given; doubles each time
     retry_after_max: float = 60.0  # the longest Retry-After honoured; longer means unverifiable
     max_redirects: int = 10

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import time
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -83,6 +85,7 @@ def result_json(target: Target, result: Result) -> dict[str, Any]:
         "permanent_url": result.permanent_url or None,
         "fixes": fixes(target, result),
         "archive_suggestion": archive_url(target.url) if broken_url else None,
+        "anchor": target.anchor or None,
         "keys": list(target.keys),
         "places": [_place_json(p) for p in target.places],
         "from_cache": result.from_cache,
@@ -105,6 +108,7 @@ def to_json(run: Run) -> dict[str, Any]:
             **{outcome.value: counts[outcome] for outcome in Outcome},
             "requests": run.requests,
             "from_cache": sum(1 for t in run.targets if run.results[t.key].from_cache),
+            "from_cache_by_outcome": {o.value: n for o, n in run.from_cache().items()},
             "unchanged": run.unchanged,
             "seconds": round(run.elapsed, 3),
         },
@@ -118,40 +122,91 @@ def dumps(run: Run) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
+# Everything below comes from pages, .bib files and servers: it is escaped, so a URL, a DOI or a
+# server's reason can never become HTML, a link or a table cell of its own in the report.
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>`|\[\]\\\"']+$")
+_TEXT_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "`": "\\`", "|": "\\|", "[": "\\[", "]": "\\]"}
+)
 
 
-def _md_link(url: str) -> str:
-    if url and not any(ch in url for ch in " \t\n<>|`"):
+def md_text(text: str) -> str:
+    """Plain text for Markdown: no HTML, no code spans, no links, no table cells of its own."""
+    return " ".join(text.split()).translate(_TEXT_ESCAPES)
+
+
+def md_code(text: str, table: bool = True) -> str:
+    """``text`` as a code span (a fence longer than any backtick run inside it), or as escaped text.
+
+    A code span cannot hold an escape, so text with ``<``, ``>`` or ``&`` is written as
+    :func:`md_text` instead: nothing that looks like HTML ever reaches the report.
+    """
+    text = " ".join(text.split())
+    if any(ch in text for ch in "<>&"):
+        return md_text(text)
+    if table:
+        text = text.replace("|", "\\|")  # GFM splits cells on | even inside code spans
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_link(url: str, table: bool = True) -> str:
+    """A URL as an autolink when it is plainly one, else as code (never raw HTML)."""
+    if _SAFE_URL.match(url):
         return f"<{url}>"
-    return "`" + url.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+    return md_code(url, table)
 
 
-def _md_shown(target: Target) -> str:
+def _md_shown(target: Target, table: bool = True) -> str:
     """A URL as a link; a DOI as written (with its resolver link beside it)."""
     if target.kind is TargetKind.DOI:
-        return f"DOI `{_md_text(target.doi)}` ({_md_link(target.url)})"
-    return _md_link(target.url)
+        return f"DOI {md_code(target.doi, table)} ({md_link(target.url, table)})"
+    return md_link(target.shown, table)
 
 
-def _md_text(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def describe_place(place: Place) -> str:
+def describe_place(place: Place, table: bool = True) -> str:
     """``file:line`` and what is there, e.g. ``docs/cases/one.md:10`` (case ``one``, resources)."""
     where = f"{place.file}:{place.line}" if place.line else place.file
+
+    def code(text: str) -> str:
+        return md_code(text, table)
+
     what = {
-        PlaceKind.BIBTEX: f"`{place.key}` {place.field} field",
-        PlaceKind.CASE: f"case `{place.case}` resources, `{place.key}`",
-        PlaceKind.CITATION: f"cites `{place.key}`",
-        PlaceKind.RESOURCE_ROLE: f"resource role, `{place.key}`",
+        PlaceKind.BIBTEX: f"{code(place.key)} {place.field} field",
+        PlaceKind.CASE: f"case {code(place.case)} resources, {code(place.key)}",
+        PlaceKind.CITATION: f"cites {code(place.key)}",
+        PlaceKind.RESOURCE_ROLE: f"resource role, {code(place.key)}",
         PlaceKind.LINK: "link in the text",
     }[place.kind]
-    return f"`{where}` ({what})"
+    return f"{code(where)} ({what})"
 
 
 def _places_md(target: Target) -> str:
     return "<br>".join(describe_place(p) for p in target.places)
+
+
+def _why(result: Result) -> str:
+    text = md_text(result.reason)
+    if result.from_cache:
+        text += f" *(from the cache: checked {_iso(result.checked_at) or 'earlier'})*"
+    return text
+
+
+def _fix_md(edit: dict[str, Any]) -> str:
+    where = f"{edit['file']}:{edit['line']}"
+    return f"{md_code(where)}: {md_code(edit.get('bibtex') or edit['new'])}"
+
+
+def _cache_summary(run: Run) -> str:
+    cached = {o: n for o, n in run.from_cache().items() if n}
+    total = sum(cached.values())
+    if not total:
+        return "0 results from the cache"
+    parts = ", ".join(f"{cached[o]} {o.value}" for o in OUTCOME_ORDER if o in cached)
+    return f"{total} results from the cache ({parts})"
 
 
 def to_markdown(run: Run) -> str:
@@ -159,53 +214,53 @@ def to_markdown(run: Run) -> str:
     headline = " · ".join(f"{counts[o]} {o.value}" for o in OUTCOME_ORDER)
     verdict = "**failed**" if run.failed else "passed"
     lines = [f"## Link check: {headline}", ""]
-    from_cache = sum(1 for t in run.targets if run.results[t.key].from_cache)
     scope = (
-        f" changed since `{run.changed_since}` ({run.unchanged} unchanged links not checked)"
+        f" changed since {md_code(run.changed_since, False)} ({run.unchanged} unchanged links not checked)"
         if run.changed_since
         else ""
     )
+    fail_on = ", ".join(sorted(o.value for o in run.fail_on)) or "nothing"
     lines.append(
         f"{len(run.targets)} links{scope}, used in {sum(len(t.places) for t in run.targets)} places; "
-        f"{run.requests} requests, {from_cache} results from the cache, {run.elapsed:.1f} s. "
-        f"Fails on: {', '.join(sorted(o.value for o in run.fail_on)) or 'nothing'}. Result: {verdict}."
+        f"{run.requests} requests, {_cache_summary(run)}, {run.elapsed:.1f} s. "
+        f"Fails on: {fail_on}. Result: {verdict}."
     )
     for note in run.notes:
-        lines += ["", f"> {note}"]
+        lines += ["", f"> {md_text(note)}"]
     groups = {o: [(t, r) for t, r in ordered(run) if r.outcome is o] for o in Outcome}
     if groups[Outcome.BROKEN]:
         lines += ["", f"### Broken ({len(groups[Outcome.BROKEN])})", ""]
         lines += ["| Link | Why | Used in | Suggestion |", "| --- | --- | --- | --- |"]
         for target, result in groups[Outcome.BROKEN]:
             hint = (
-                f"Suggestion, not checked: an archived copy may exist at {_md_link(archive_url(target.url))}"
+                f"Suggestion, not checked: an archived copy may exist at {md_link(archive_url(target.url))}"
                 if target.kind is TargetKind.URL
                 else "Check the DOI against the publisher's page"
             )
-            lines.append(f"| {_md_shown(target)} | {_md_text(result.reason)} | {_places_md(target)} | {hint} |")
+            lines.append(f"| {_md_shown(target)} | {_why(result)} | {_places_md(target)} | {hint} |")
     if groups[Outcome.UNVERIFIABLE]:
         lines += ["", f"### Unverifiable ({len(groups[Outcome.UNVERIFIABLE])})", ""]
         lines += ["Nothing proves these dead; a person should open them in a browser.", ""]
         lines += ["| Link | Why | Used in |", "| --- | --- | --- |"]
         for target, result in groups[Outcome.UNVERIFIABLE]:
-            lines.append(f"| {_md_shown(target)} | {_md_text(result.reason)} | {_places_md(target)} |")
+            lines.append(f"| {_md_shown(target)} | {_why(result)} | {_places_md(target)} |")
     if groups[Outcome.REDIRECTED]:
         lines += ["", f"### Redirected ({len(groups[Outcome.REDIRECTED])})", ""]
         lines += ["| Link | Now at | Used in | Suggested fix |", "| --- | --- | --- | --- |"]
         for target, result in groups[Outcome.REDIRECTED]:
             edits = fixes(target, result)
             if edits:
-                fix = "<br>".join(
-                    f"`{e['file']}:{e['line']}`: `{_md_text(e.get('bibtex') or e['new'])}`" for e in edits
-                )
+                fix = "<br>".join(_fix_md(e) for e in edits)
             else:
                 fix = "none: the redirect is temporary, keep the link"
-            lines.append(f"| {_md_link(target.url)} | {_md_link(result.final_url)} | {_places_md(target)} | {fix} |")
+            if result.from_cache:
+                fix += f" *(from the cache: checked {_iso(result.checked_at) or 'earlier'})*"
+            lines.append(f"| {_md_shown(target)} | {md_link(result.final_url)} | {_places_md(target)} | {fix} |")
     for outcome in (Outcome.WORKING, Outcome.IGNORED):
         if groups[outcome]:
             lines += ["", f"<details><summary>{outcome.value.capitalize()} ({len(groups[outcome])})</summary>", ""]
             for target, result in groups[outcome]:
-                lines.append(f"- {_md_shown(target)}: {_md_text(result.reason)}")
+                lines.append(f"- {_md_shown(target, table=False)}: {_why(result)}")
             lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
@@ -213,22 +268,34 @@ def to_markdown(run: Run) -> str:
 # --- console -----------------------------------------------------------------------------------
 
 
-def console_lines(run: Run) -> list[str]:
+def _age(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+def console_lines(run: Run, now: float | None = None) -> list[str]:
     """A short summary: the counts, then each link that needs attention with its places."""
     counts = run.counts()
-    from_cache = sum(1 for t in run.targets if run.results[t.key].from_cache)
+    cached = {o: n for o, n in run.from_cache().items() if n}
+    detail = ": " + ", ".join(f"{n} {o.value}" for o, n in cached.items()) if cached else ""
     out = [
         f"{len(run.targets)} links in {sum(len(t.places) for t in run.targets)} places: "
         + ", ".join(f"{counts[o]} {o.value}" for o in OUTCOME_ORDER)
-        + f" ({run.requests} requests, {from_cache} from the cache, {run.elapsed:.1f} s)"
+        + f" ({run.requests} requests, {sum(cached.values())} from the cache{detail}, {run.elapsed:.1f} s)"
     ]
     if run.changed_since:
         out.append(f"only links changed since {run.changed_since}; {run.unchanged} unchanged links not checked")
+    moment = time.time() if now is None else now
     for target, result in ordered(run):
         if result.outcome not in (Outcome.BROKEN, Outcome.UNVERIFIABLE, Outcome.REDIRECTED):
             continue
-        shown = target.doi if target.kind is TargetKind.DOI else target.url
         extra = f" -> {result.final_url}" if result.outcome is Outcome.REDIRECTED else ""
-        out.append(f"  {result.outcome.value:<12} {shown}{extra}: {result.reason}")
-        out += [f"      {describe_place(p).replace('`', '')}" for p in target.places]
+        remembered = f" [from the cache, checked {_age(moment - result.checked_at)} ago]" if result.from_cache else ""
+        out.append(f"  {result.outcome.value:<12} {target.shown}{extra}: {result.reason}{remembered}")
+        out += [f"      {describe_place(p, table=False).replace('`', '')}" for p in target.places]
     return out

@@ -11,8 +11,6 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
 CHECKED_SCHEMES = frozenset({"http", "https"})
 _HOST_RE = re.compile(r"^[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*\.?$")
-#: Characters left as they are when a path is percent-encoded for the request line.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 class MalformedURLError(ValueError):
@@ -72,22 +70,6 @@ def validate(url: str) -> None:
             raise MalformedURLError(f"the host {host!r} is not a valid name")
     if port == 0:
         raise MalformedURLError("the URL's port is 0")
-
-
-def request_target(url: str) -> tuple[str, str, int, str]:
-    """(scheme, host, port, path-and-query) for the request line, non-ASCII percent-encoded."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    try:
-        host.encode("ascii")
-    except UnicodeEncodeError:
-        host = host.encode("idna").decode("ascii")
-    port = parts.port or (443 if scheme == "https" else 80)
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
-    if parts.query:
-        path += "?" + quote(parts.query, safe=_PATH_SAFE)
-    return scheme, host, port, path
 
 
 def host_key(url: str) -> str:

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext"]
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext", "casebook_ext.linkcheck"]
 myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "unsrt"
