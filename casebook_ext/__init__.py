@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     (which the ``casebook`` command does) does not load Sphinx's writers and the bibliography.
     """
     from casebook_ext import (
+        assets,
         browse,
         citeblock,
         citestyle,
@@ -77,6 +78,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("casebook.js", loading_method="defer")
     app.connect("build-finished", exports.write_data)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
+    app.connect("html-page-context", assets.prune_unused_assets)
+    app.connect("build-finished", assets.unescape_search_names)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

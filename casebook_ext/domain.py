@@ -370,7 +370,8 @@ class CasebookDomain(Domain):
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         index = self.index
         for entry in index.by_id.values():
-            yield entry.case.id, entry.case.title, "case", entry.docname, entry.anchor, 1
+            # -1: in the inventory but not in search results, where the case's own page is its one result.
+            yield entry.case.id, entry.case.title, "case", entry.docname, entry.anchor, -1
         for question in index.questions.values():
             yield question.id, question.text, "question", question.docname, question.anchor, 1
         for wanted in index.wanted.values():

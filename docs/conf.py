@@ -38,7 +38,9 @@ bibtex_reference_style = "casebook"
 
 html_theme = "furo"
 html_title = "Mission Casebook"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
+html_logo = "_static/logo.svg"
 # The published address (GitHub Pages or Read the Docs set it when they build): citations, the data and
 # the case URLs use it; a local build leaves it empty and uses relative addresses.
 html_baseurl = os.environ.get("CASEBOOK_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
