@@ -39,11 +39,20 @@
   searchBox.append(el("label", { "for": "casebook-q" }, "Search titles, summaries, places and organisations"), search);
   form.append(searchBox);
   var boxes = {};
-  facets.forEach(function (facet) {
+  var panels = {};
+  facets.forEach(function (facet, position) {
     var values = Object.keys(config.labels[facet]);
     if (!values.length) return;
+    /* Each facet folds away (the first two start open), so the results stay near the top. */
+    var panel = el("details", { "class": "casebook-facet-panel" });
+    if (position < 2) panel.open = true;
+    var summary = el("summary", {}, config.names[facet]);
+    var chosenCount = el("span", { "class": "casebook-facet-chosen" });
+    summary.append(chosenCount);
+    panel.append(summary);
+    panels[facet] = { panel: panel, chosen: chosenCount };
     var set = el("fieldset", { "class": "casebook-facet" });
-    set.append(el("legend", {}, config.names[facet]));
+    set.append(el("legend", { "class": "casebook-visually-hidden" }, config.names[facet]));
     boxes[facet] = {};
     values.forEach(function (value) {
       var id = "casebook-" + facet + "-" + value;
@@ -57,7 +66,8 @@
       set.append(row);
       boxes[facet][value] = { box: box, count: count };
     });
-    form.append(set);
+    panel.append(set);
+    form.append(panel);
   });
   var range = el("fieldset", { "class": "casebook-facet casebook-years" });
   range.append(el("legend", {}, "Years"));
@@ -107,6 +117,7 @@
     search.value = state.q; from.value = state.from; to.value = state.to; sort.value = state.sort;
     facets.forEach(function (f) {
       Object.keys(boxes[f] || {}).forEach(function (v) { boxes[f][v].box.checked = state.chosen[f].indexOf(v) >= 0; });
+      if (panels[f] && state.chosen[f].length) panels[f].panel.open = true;
     });
   }
 
@@ -143,6 +154,7 @@
       if (ok) shown += 1;
     });
     facets.forEach(function (f) {
+      if (panels[f]) panels[f].chosen.textContent = state.chosen[f].length ? " (" + state.chosen[f].length + " chosen)" : "";
       Object.keys(boxes[f] || {}).forEach(function (v) {
         var n = items.filter(function (item) { return item.values[f].indexOf(v) >= 0 && passes(item, state, f); }).length;
         boxes[f][v].count.textContent = "(" + n + ")";
