@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: Bump when the shape of stored data changes, so old environments are rebuilt.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -36,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         nodes,
         output,
         questions,
+        redirects,
         reference,
         roles,
     )
@@ -72,6 +73,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(UnlinkPagesNotInTheBook)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
+    app.connect("env-check-consistency", redirects.check_page_names)
+    app.connect("build-finished", redirects.write_redirects)
     app.connect("env-get-updated", browse.note_changes)
     app.connect("html-collect-pages", browse.collect_pages)
     app.add_css_file("casebook.css")

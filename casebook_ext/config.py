@@ -66,6 +66,13 @@ class CasebookConfig:
             "(``browse/pillar/routes.html``); empty for none (terms then link to their index entry)."
         },
     )
+    redirects: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Old case ids and the ids that replaced them, ``{'old-id': 'new-id'}``: the old address "
+            "keeps working and sends readers to the renamed case."
+        },
+    )
     stale_after: str = field(
         default="18 months",
         metadata={
@@ -169,6 +176,9 @@ def problems(config: Config) -> list[str]:
         return found
     found += _term_problems("casebook_extra_terms", config.casebook_extra_terms)
     found += _term_problems("casebook_terms", config.casebook_terms)
+    for old, new in config.casebook_redirects.items():
+        if not (isinstance(old, str) and SLUG_RE.match(old) and isinstance(new, str) and SLUG_RE.match(new)):
+            found.append(f"casebook_redirects: {old!r} -> {new!r}: both must be case ids (slugs)")
     for taxonomy, label in config.casebook_taxonomy_labels.items():
         if taxonomy not in TAXONOMY_LABELS:
             found.append(

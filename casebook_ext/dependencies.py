@@ -17,6 +17,7 @@ from sphinx.util import logging
 
 from casebook_ext import bibliography, resource_checks
 from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.freshness import is_due
 from casebook_ext.guide import Citers, citers
 from casebook_ext.messages import duplicate_id_message, unknown_related_message
 from casebook_ext.model import QuestionEntry, WantedEntry
@@ -42,6 +43,7 @@ class _BuildState:
         self.questions: list[QuestionEntry] = domain.all_questions()
         self.wanted: list[WantedEntry] = domain.all_wanted()
         self.questions_by_case: dict[str, list[QuestionEntry]] = {}
+        self.due = sorted(e.case.id for e in domain.index.by_id.values() if is_due(env.config, e.case))
         for question in self.questions:
             for case_id in question.cases:
                 self.questions_by_case.setdefault(case_id, []).append(question)
@@ -80,6 +82,8 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
             parts.append((other.docname, other.case.title, other.case.related) if other else None)
     for reftype, target in sorted(data["refs"].get(docname, ())):
         parts.append((reftype, target, domain.resolve_target(reftype, target)))
+    if data["listings"].get(docname) or docname in data["cases"]:
+        parts.append(state.due)  # a case becomes due for review with time alone
     parts.append(_bibliography_state(domain, docname, state))
     parts.append(_questions_state(domain, docname, state))
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
@@ -100,6 +104,9 @@ def _questions_state(domain: CasebookDomain, docname: str, state: _BuildState) -
         shown.append(sorted(index.by_id))
     for entry in domain.store["cases"].get(docname, ()):
         shown.append(state.questions_by_case.get(entry.case.id, []))
+    for wanted in domain.store["wanted"].get(docname, ()):  # a wanted box links its case once it is written
+        case = index.by_id.get(wanted.id)
+        shown.append((wanted.id, case.docname if case else None, case.case.title if case else None))
     return shown
 
 

@@ -145,6 +145,7 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
     ids: tuple[str, ...] = ()
     limit = 0
     from_toctree = ""
+    review_due = False
     for name, value in options.items():
         text = (value or "").strip()
         line = directive.option_line(name)
@@ -161,6 +162,9 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
             continue
         if name == "from-toctree":
             from_toctree = directive.env.docname
+            continue
+        if name == "review-due":
+            review_due = True
             continue
         if name == "sort":
             if text.lstrip("-") in SORT_KEYS:
@@ -199,11 +203,11 @@ def _query_from_options(directive: CasebookDirective, options: dict[str, str | N
         sort = "given"
     if from_toctree and "sort" not in options:
         sort = "toctree"
-    return Query(tuple(filters), year, sort, ids, limit, from_toctree)
+    return Query(tuple(filters), year, sort, ids, limit, from_toctree, review_due)
 
 
 #: Listing options besides the taxonomy filters.
-LISTING_OPTIONS = ("year", "sort", "columns", "ids", "limit", "from-toctree")
+LISTING_OPTIONS = ("year", "sort", "columns", "ids", "limit", "from-toctree", "review-due")
 
 
 def _valid_filter_value(

@@ -21,6 +21,7 @@ from casebook_ext import bibliography
 from casebook_ext.completeness import score
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
+from casebook_ext.freshness import is_due
 from casebook_ext.model import Case, CaseEntry, QuestionEntry, WantedEntry, resource_anchor, term_anchor
 from casebook_ext.query import Query
 from casebook_ext.schema import TAXONOMIES
@@ -254,6 +255,8 @@ class CasebookDomain(Domain):
             cases = [case for case in cases if by_id[case.id].docname in pages]
             if query.sort == "toctree":  # the order the page's toctree gives
                 cases.sort(key=lambda case: pages[by_id[case.id].docname])
+        if query.review_due:
+            cases = [case for case in cases if is_due(self.env.config, case)]
         entries = [by_id[case.id] for case in query.run(cases)]
         if query.sort.lstrip("-") == "completeness":  # needs the page's sections, which a Case does not hold
             rule = settings_of(self.env.config).completeness_rule()

@@ -7,17 +7,15 @@ case are written at the end of every HTML build, from the same records the finde
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casebook_ext import bibliography, citeformats
 from casebook_ext.config import settings_of
-from casebook_ext.dates import parse_age, review_due
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.formatting import format_entry
+from casebook_ext.freshness import build_date, is_due
 from casebook_ext.json_schema import SCHEMA_NAME, cases_json_schema
 from casebook_ext.model import CaseEntry
 from casebook_ext.records import Casebook, CaseRecord, RelatedCase, Source, envelope, to_csv
@@ -30,14 +28,6 @@ if TYPE_CHECKING:
 #: Where the per-case citation files go, inside the HTML output folder.
 CITE_FOLDER = "_casebook/cite"
 DATA_FILES = ("cases.json", "cases.csv", SCHEMA_NAME)
-
-
-def build_date() -> dt.date:
-    """Today, or the date ``SOURCE_DATE_EPOCH`` gives, so that a build can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 def base_url(env: BuildEnvironment) -> str:
@@ -69,14 +59,6 @@ def case_url(env: BuildEnvironment, builder: Builder, entry: CaseEntry) -> str:
     uri = page_uri(builder, entry.docname)
     on_title = entry.docname.rsplit("/", 1)[-1] == entry.case.id
     return base_url(env) + uri + ("" if on_title else f"#{entry.anchor}")
-
-
-def stale_after_months(env: BuildEnvironment) -> int:
-    return parse_age(settings_of(env.config).stale_after) or 0
-
-
-def is_due(env: BuildEnvironment, entry: CaseEntry) -> bool:
-    return review_due(entry.case.last_reviewed, stale_after_months(env), build_date())
 
 
 def sources_of(env: BuildEnvironment, entry: CaseEntry) -> tuple[Source, ...]:
@@ -115,7 +97,7 @@ def record(env: BuildEnvironment, builder: Builder, entry: CaseEntry) -> CaseRec
         url=case_url(env, builder, entry),
         related=related_of(domain, entry),
         sources=sources_of(env, entry),
-        review_due=is_due(env, entry),
+        review_due=is_due(env.config, entry.case),
     )
 
 

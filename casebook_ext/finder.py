@@ -18,7 +18,7 @@ from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
 from casebook_ext.directives import CasebookDirective
 from casebook_ext.domain import CasebookDomain, get_domain
-from casebook_ext.exports import is_due
+from casebook_ext.freshness import is_due
 from casebook_ext.model import CaseEntry
 from casebook_ext.query import Query
 
@@ -101,7 +101,7 @@ def visit_html(self: HTML5Translator, node: casebook_finder) -> None:
             "start": str(case.years.start) if case.years else "",
             "end": str(case.years.end) if case.years and case.years.end else "",
             "reviewed": case.last_reviewed.isoformat() if case.last_reviewed else "",
-            "due": "yes" if is_due(env, entry) else "no",
+            "due": "yes" if is_due(env.config, case) else "no",
             "text": f"{case.title} {case.summary} {case.place} {countries} {' '.join(case.organisations)}",
         }
         attrs.update({facet: " ".join(case.values(taxonomy)) for facet, taxonomy in FACETS.items()})

@@ -18,7 +18,8 @@ from casebook_ext import bibliography
 from casebook_ext.config import settings_of
 from casebook_ext.directives import CasebookDirective
 from casebook_ext.domain import CasebookDomain, get_domain
-from casebook_ext.exports import build_date, casebook_meta
+from casebook_ext.exports import casebook_meta
+from casebook_ext.freshness import build_date
 from casebook_ext.json_schema import SCHEMA_NAME
 from casebook_ext.model import MULTIPLE_COUNTRIES
 from casebook_ext.nodes import casebook_stats

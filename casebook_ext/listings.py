@@ -10,6 +10,7 @@ from casebook_ext.completeness import score
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
 from casebook_ext.domain import CasebookDomain
+from casebook_ext.freshness import is_due
 from casebook_ext.model import CaseEntry, term_anchor
 from casebook_ext.xrefs import append_joined, joined, term_xref
 
@@ -20,6 +21,14 @@ def case_link(docname: str, entry: CaseEntry) -> nodes.Node:
 
 def _empty() -> nodes.paragraph:
     return nodes.paragraph("", "", nodes.emphasis("No cases yet.", "No cases yet."), classes=["casebook-empty"])
+
+
+DUE = "Due for review"
+
+
+def due_flag() -> list[nodes.Node]:
+    """The flag a case due for review carries in its panel and in listings."""
+    return [nodes.Text(" "), nodes.inline(DUE, DUE, classes=["casebook-due"])]
 
 
 def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]) -> nodes.Element:
@@ -36,6 +45,8 @@ def case_list(domain: CasebookDomain, docname: str, entries: Sequence[CaseEntry]
         meta_text = " \u00b7 ".join(m for m in meta if m)
         if meta_text:
             head += nodes.Text(f" \u2014 {meta_text}")
+        if is_due(domain.env.config, case):
+            head.extend(due_flag())
         item = nodes.list_item("", head)
         if case.summary:
             item += nodes.paragraph(case.summary, case.summary, classes=["casebook-summary"])

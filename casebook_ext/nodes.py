@@ -58,6 +58,14 @@ class casebook_sources(nodes.General, nodes.Element):  # noqa: N801
     """Every source a case page uses, in full (attribute ``docname``: LaTeX fills it inside the whole book)."""
 
 
+class casebook_review_flag(nodes.Inline, nodes.Element):  # noqa: N801
+    """ "Due for review" after a case's last review date, when it is (attribute ``case_id``)."""
+
+
+class casebook_wanted_status(nodes.General, nodes.Element):  # noqa: N801
+    """The heading of a wanted case: still wanted, or a link to the case written since."""
+
+
 class casebook_stats(nodes.General, nodes.Element):  # noqa: N801
     """The casebook's counts (cases, countries, sources, questions), filled when the page is written."""
 
@@ -78,6 +86,8 @@ PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     casebook_guide,
     casebook_sources,
     casebook_stats,
+    casebook_review_flag,
+    casebook_wanted_status,
     casebook_question_index,
     casebook_wanted_index,
 )

@@ -17,7 +17,7 @@ from docutils import nodes
 from casebook_ext.countries import country_name
 from casebook_ext.dates import reader_date
 from casebook_ext.model import Case
-from casebook_ext.nodes import casebook_facts, casebook_related, casebook_resources
+from casebook_ext.nodes import casebook_facts, casebook_related, casebook_resources, casebook_review_flag
 from casebook_ext.vocabulary import Vocabularies
 from casebook_ext.xrefs import joined, term_xref
 
@@ -85,6 +85,8 @@ def facts_panel(
     if case.resources:
         rows += casebook_resources(keys=case.resources, case_id=case.id)
     if case.last_reviewed:
-        add("Last reviewed", reader_date(case.last_reviewed), "last-reviewed")
+        reviewed = nodes.paragraph("", reader_date(case.last_reviewed))
+        reviewed += casebook_review_flag(case_id=case.id)
+        add("Last reviewed", reviewed, "last-reviewed")
     panel += rows
     return panel

@@ -46,6 +46,8 @@ class Query:
     limit: int = 0
     #: Only the cases of the pages this page's toctrees include (resolved by the domain).
     from_toctree_of: str = ""
+    #: Only the cases due for review on the build date (resolved by the domain).
+    review_due: bool = False
 
     def matches(self, case: Case) -> bool:
         if self.ids and case.id not in self.ids:

@@ -21,7 +21,7 @@ from casebook_ext.countries import country_name
 from casebook_ext.directives import CasebookDirective
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.model import QuestionEntry, WantedEntry
-from casebook_ext.nodes import casebook_question_index, casebook_wanted_index
+from casebook_ext.nodes import casebook_question_index, casebook_wanted_index, casebook_wanted_status
 from casebook_ext.schema import suggest
 from casebook_ext.vocabulary import SLUG_RE
 from casebook_ext.xrefs import append_joined, doc_link, term_xref
@@ -161,10 +161,7 @@ class CaseWantedDirective(CasebookDirective):
         get_domain(self.env).note_wanted(entry)
         box = nodes.container(classes=["casebook-wanted"])
         box += nodes.target("", "", ids=[entry.anchor])
-        head = nodes.paragraph()
-        head += nodes.strong("Case wanted:", "Case wanted:")
-        head += nodes.Text(f" {title}")
-        box += head
+        box += casebook_wanted_status(wanted_id=wanted_id, title=title)
         box.extend(body)
         return [box]
 
@@ -242,6 +239,20 @@ def wanted_index(domain: CasebookDomain, docname: str) -> list[nodes.Node]:
             done += nodes.list_item("", para)
         out.append(done)
     return out
+
+
+def wanted_status(domain: CasebookDomain, docname: str, wanted_id: str, title: str) -> nodes.paragraph:
+    """ "Case wanted: title", or, once a case with that id exists, a link to it."""
+    head = nodes.paragraph(classes=["casebook-wanted-status"])
+    entry = domain.index.by_id.get(wanted_id)
+    if entry is None:
+        head += nodes.strong("Case wanted:", "Case wanted:")
+        head += nodes.Text(f" {title}")
+    else:
+        head += nodes.strong("Now a case:", "Now a case:")
+        head += nodes.Text(" ")
+        head += term_xref(docname, "case", wanted_id, entry.case.title, optional=False)
+    return head
 
 
 def question_field(domain: CasebookDomain, docname: str, case_id: str) -> nodes.field | None:

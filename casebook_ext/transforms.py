@@ -9,9 +9,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from casebook_ext.coverage import casebook_coverage, coverage_table
 from casebook_ext.domain import get_domain
 from casebook_ext.finder import casebook_finder
+from casebook_ext.freshness import is_due
 from casebook_ext.guide import guide, page_sources, sources_field
 from casebook_ext.landing import stats
-from casebook_ext.listings import DEFAULT_FINDER_COLUMNS, case_list, case_table, related_field, term_index
+from casebook_ext.listings import DEFAULT_FINDER_COLUMNS, case_list, case_table, due_flag, related_field, term_index
 from casebook_ext.nodes import (
     casebook_guide,
     casebook_index,
@@ -19,11 +20,13 @@ from casebook_ext.nodes import (
     casebook_question_index,
     casebook_related,
     casebook_resources,
+    casebook_review_flag,
     casebook_sources,
     casebook_stats,
     casebook_wanted_index,
+    casebook_wanted_status,
 )
-from casebook_ext.questions import question_field, question_index, wanted_index
+from casebook_ext.questions import question_field, question_index, wanted_index, wanted_status
 
 
 class FillListings(SphinxPostTransform):
@@ -66,9 +69,14 @@ class FillListings(SphinxPostTransform):
             finder[:] = [case_table(domain, docname, every, DEFAULT_FINDER_COLUMNS)]
         for table in list(self.document.findall(casebook_coverage)):
             table.replace_self(coverage_table(domain, docname, table["axis"]))
+        for flag in list(self.document.findall(casebook_review_flag)):
+            entry = domain.index.by_id.get(flag["case_id"])
+            flag.replace_self(due_flag() if entry is not None and is_due(env.config, entry.case) else [])
         for counts in list(self.document.findall(casebook_stats)):
             counts.replace_self(stats(env, domain, docname))
         for questions in list(self.document.findall(casebook_question_index)):
             questions.replace_self(question_index(domain, docname))
+        for status in list(self.document.findall(casebook_wanted_status)):
+            status.replace_self(wanted_status(domain, docname, status["wanted_id"], status["title"]))
         for wanted in list(self.document.findall(casebook_wanted_index)):
             wanted.replace_self(wanted_index(domain, docname))

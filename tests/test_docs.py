@@ -114,3 +114,18 @@ def test_every_case_is_two_clicks_from_the_landing_page_and_cites_a_resource(bui
         assert page in two_clicks, case_id
         sources = page.read_text(encoding="utf8").split("casebook-field-sources")
         assert len(sources) > 2 and "<a " in sources[2].split("</dd>")[0], case_id
+
+
+def test_every_published_case_address_still_leads_to_its_case(built: Path) -> None:
+    """A case's address may change only with a redirect (casebook_redirects) that keeps the old one alive."""
+    lines = (Path(__file__).parent / "case-urls.txt").read_text(encoding="utf8").splitlines()
+    published = [line.split() for line in lines if line.strip() and not line.startswith("#")]
+    assert len(published) >= 19
+    for case_id, url in published:
+        page = built / url
+        assert page.is_file(), f"{case_id}: {url} is gone; add {case_id!r} to casebook_redirects"
+        html = page.read_text(encoding="utf8")
+        moved = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)"', html)
+        if moved:
+            html = (page.parent / moved.group(1)).read_text(encoding="utf8")
+        assert re.search(r'id="casebook-case-[a-z0-9-]+"', html), f"{url} no longer holds a case"
