@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         questions,
         reference,
         roles,
+        strays,
     )
     from casebook_ext.domain import CasebookDomain
     from casebook_ext.latex import PrintCases
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("casebook-reference", reference.CasebookReferenceDirective)
     app.connect("doctree-read", collect.add_case_sections, priority=collect.BEFORE_CONTENTS)
     app.connect("doctree-read", collect.collect_page)
+    app.connect("doctree-read", strays.warn_stray_cases)
     app.add_post_transform(FillListings)
     app.add_post_transform(PrintCases)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
