@@ -34,7 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         strays,
     )
     from casebook_ext.domain import CasebookDomain
-    from casebook_ext.latex import PrintCases
+    from casebook_ext.latex import IndexSemicolons, PrintCases
     from casebook_ext.transforms import FillListings
 
     citestyle.register()
@@ -59,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", strays.warn_stray_cases)
     app.add_post_transform(FillListings)
     app.add_post_transform(PrintCases)
+    app.add_post_transform(IndexSemicolons)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.add_css_file("casebook.css")

@@ -217,14 +217,15 @@ _RST_CASE = re.compile(r"\.\.[ \t]+case[ \t]?::", re.IGNORECASE)
 _COLON_CASE = re.compile(r":{3,}[ \t]*\{case\}", re.IGNORECASE)
 
 
-def stray_case(text: str, markup: Markup) -> tuple[str, str] | None:
-    """(subtype, message) when a paragraph's text is a case directive its markup showed as text."""
-    if markup == "myst" and _RST_CASE.match(text):
-        return "wrong_syntax", messages.WRONG_SYNTAX_IN_MYST
-    if markup == "myst" and _COLON_CASE.match(text):
-        return "no_colon_fence", messages.NO_COLON_FENCE_MESSAGE
-    if markup == "rst" and _COLON_CASE.match(text):
-        return "wrong_syntax", messages.WRONG_SYNTAX_IN_RST
+def stray_case(text: str, markup: Markup) -> tuple[int, str, str] | None:
+    """(line offset, subtype, message) when a line of a paragraph is a case directive its markup showed as text."""
+    for offset, line in enumerate(text.split("\n")):
+        if markup == "myst" and _RST_CASE.match(line):
+            return offset, "wrong_syntax", messages.WRONG_SYNTAX_IN_MYST
+        if markup == "myst" and _COLON_CASE.match(line):
+            return offset, "no_colon_fence", messages.NO_COLON_FENCE_MESSAGE
+        if markup == "rst" and _COLON_CASE.match(line):
+            return offset, "wrong_syntax", messages.WRONG_SYNTAX_IN_RST
     return None
 
 

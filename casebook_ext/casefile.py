@@ -223,7 +223,7 @@ class Reader:
             if token.type == "paragraph_open" and index + 1 < len(tokens):
                 found = stray_case(tokens[index + 1].content, "myst")
                 if found is not None:
-                    reading.notices.append(Notice(path, line, "casebook", *found))
+                    reading.notices.append(Notice(path, line + found[0], "casebook", found[1], found[2]))
             elif token.type in ("fence", "colon_fence") and directives_on:
                 self._myst_fence(reading, path, token, line, config, around)
 
@@ -397,9 +397,9 @@ class Reader:
                 reading.blocks.append(CaseBlock(where, failed, reading.document, (notice,), failed=True))
         for paragraph in document.findall(nodes.paragraph):
             found = stray_case(paragraph.astext(), "rst")
-            if found is not None:
+            if found is not None and paragraph.line:
                 where = Path(os.path.abspath(paragraph.source or path))
-                reading.notices.append(Notice(where, paragraph.line, "casebook", *found))
+                reading.notices.append(Notice(where, paragraph.line + found[0], "casebook", found[1], found[2]))
 
 
 _CONTEXT = "casebook_check"

@@ -18,6 +18,7 @@ from casebook_ext.caseblock import AnyOptions, CaseDirectiveSpec, CaseSource, re
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name, is_country_code
 from casebook_ext.domain import CasebookDomain, get_domain
+from casebook_ext.latex import INDEX_SEMICOLON
 from casebook_ext.model import Case, CaseEntry, case_anchor
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
@@ -137,7 +138,7 @@ def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str
     """
 
     def first_level(text: str) -> str:
-        return text.replace(";", "\u037e")
+        return text.replace(";", INDEX_SEMICOLON)
 
     title = case.title
     entries: list[tuple[str, str, str, str, str | None]] = [("single", first_level(title), anchor, "main", None)]

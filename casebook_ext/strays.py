@@ -39,6 +39,6 @@ def warn_stray_cases(app: Sphinx, doctree: nodes.document) -> None:
         source = paragraph.source or page
         found = stray_case(paragraph.astext(), _markup(app, source, page_markup))
         if found is not None:
-            subtype, message = found
-            location = f"{source}:{paragraph.line}" if paragraph.line else (app.env.docname, None)
+            offset, subtype, message = found
+            location = f"{source}:{paragraph.line + offset}" if paragraph.line else (app.env.docname, None)
             logger.warning("%s", message, type=WARNING_TYPE, subtype=subtype, location=location)

@@ -96,11 +96,13 @@ def test_check_covers_every_kind_of_mistake_it_claims(
     project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
 ) -> None:
     kinds: set[str] = set()
-    for root in ("warnings", "cli"):
+    for root in ("warnings", "cli", "check-parity"):
         src = project(root, root)
         kinds |= {w[3] for w in parse(run(capsys, "check", str(src.path))[1], src.path)}
-    assert kinds >= cli.CHECKED_SUBTYPES
-    assert cli.CHECKED_SUBTYPES <= set(SUBTYPES)
+    src.write("conf.py", src.read("conf.py").replace('["colon_fence"]', "[]"))  # for no_colon_fence
+    kinds |= {w[3] for w in parse(run(capsys, "check", str(src.path))[1], src.path)}
+    assert kinds >= cli.CHECKED_SUBTYPES | cli.CHECK_ONLY_SUBTYPES
+    assert cli.CHECKED_SUBTYPES | cli.CHECK_ONLY_SUBTYPES <= set(SUBTYPES)
 
 
 def test_check_finds_what_the_warnings_test_expects(capsys: pytest.CaptureFixture[str]) -> None:
