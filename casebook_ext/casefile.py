@@ -112,6 +112,8 @@ class Reading:
     notices: list[Notice] = field(default_factory=list)
     #: Every file read for this document (itself and what it includes).
     sources: set[Path] = field(default_factory=set)
+    #: The Markdown files being included right now, so a file that includes itself is read once.
+    including: set[Path] = field(default_factory=set)
 
 
 # --- MyST Markdown ------------------------------------------------------------------------
@@ -321,7 +323,7 @@ class Reader:
         if not parsed.arguments or "literal" in options or "code" in options:
             return
         target = self._include_path(reading.document, "".join(s.strip() for s in parsed.arguments[0].splitlines()))
-        if target is None:
+        if target is None or target in reading.including or target == reading.document:
             return
         try:
             text = target.read_text(encoding=options.get("encoding", "utf-8-sig"))
@@ -347,7 +349,11 @@ class Reader:
                 text = text[at + len(marker) :]
             else:
                 text = text[:at]
-        self._myst(reading, target, text, first, config, around)
+        reading.including.add(target)
+        try:
+            self._myst(reading, target, text, first, config, around)
+        finally:
+            reading.including.discard(target)
 
     def _include_path(self, document: Path, argument: str) -> Path | None:
         """Where ``include`` finds a file, as Sphinx resolves it: ``/x`` from the source folder, else the page's."""

@@ -158,6 +158,10 @@ def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
     found = problems(config)
     if found:
         raise UsageError("invalid casebook configuration in conf.py: " + "; ".join(found))
+    for name in ("exclude_patterns", "suppress_warnings"):
+        listed = values.get(name, [])
+        if not isinstance(listed, list | tuple) or not all(isinstance(item, str) for item in listed):
+            raise UsageError(f"invalid configuration in conf.py: {name} must be a list of strings")
     typed = from_sphinx(config)
     try:
         myst = myst_config(values if conf.path is not None else {"myst_enable_extensions": ["colon_fence"]})

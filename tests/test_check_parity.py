@@ -205,6 +205,7 @@ def test_an_option_given_twice_keeps_the_last_value_and_says_so(project: Callabl
         ('casebook_terms = {"pillar": "routes"}', "casebook_terms['pillar'] must be a dict"),
         ("casebook_summary_max_length = 0", "casebook_summary_max_length must be a positive integer"),
         ('myst_enable_extensions = ["colon_fence", "no-such-extension"]', "invalid MyST configuration"),
+        ("suppress_warnings = 3", "suppress_warnings must be a list of strings"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_status_2(
@@ -225,3 +226,11 @@ def test_the_check_uses_a_sites_own_vocabulary_as_the_build_does(
     assert "pillars: 'routes' is not a known pillar" in build.warnings
     _, out, _ = run(capsys, "check", str(src.path))
     assert "existing-case.md:9: WARNING: pillars: 'routes' is not a known pillar" in out
+
+
+def test_a_page_that_includes_itself_is_read_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\n', encoding="utf-8")
+    (tmp_path / "index.md").write_text("# Loop\n\n```{include} index.md\n```\n\n.. case:: x\n", encoding="utf-8")
+    status, out, _ = run(capsys, "check", str(tmp_path))
+    assert status == 1
+    assert [(w[0], w[1], w[3]) for w in parse(out, tmp_path)] == [("index.md", 6, "wrong_syntax")]
