@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: Bump when the shape of stored data changes, so old environments are rebuilt.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -39,9 +39,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
         redirects,
         reference,
         roles,
+        strays,
     )
     from casebook_ext.domain import CasebookDomain
-    from casebook_ext.latex import PrintCases, UnlinkPagesNotInTheBook
+    from casebook_ext.latex import IndexSemicolons, PrintCases, UnlinkPagesNotInTheBook
     from casebook_ext.transforms import FillListings
 
     citestyle.register()
@@ -68,9 +69,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event(reference.ROWS_EVENT)  # other extensions' rows on the reference page (e.g. casebook_ext.linkcheck)
     app.connect("doctree-read", collect.add_case_sections, priority=collect.BEFORE_CONTENTS)
     app.connect("doctree-read", collect.collect_page)
+    app.connect("doctree-read", strays.warn_stray_cases)
     app.add_post_transform(FillListings)
     app.add_post_transform(PrintCases)
     app.add_post_transform(UnlinkPagesNotInTheBook)
+    app.add_post_transform(IndexSemicolons)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.connect("env-check-consistency", redirects.check_page_names)

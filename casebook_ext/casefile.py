@@ -1,25 +1,37 @@
-"""Case blocks read straight from source files, the way MyST and docutils read them, without Sphinx.
+"""Case directives read from source files by the build's own parsers, in milliseconds and without Sphinx.
 
-``casebook check`` and ``casebook new`` use this to see exactly the fields and line numbers a build
-sees, in milliseconds: a ``:::{case} ID`` fence in MyST Markdown (or the same with backticks; options
-as ``:field: value`` lines or a ``---`` block), or a ``.. case:: ID`` directive in reStructuredText.
-The wording of checks that need every case (duplicate ids, unknown related cases and resources)
-lives here too, so that the build and the command line say the same thing.
+``casebook check`` and ``casebook new`` see exactly the cases, fields and lines a build sees:
+MyST files go through markdown-it as MyST configures it from conf.py (so a ``:::`` fence is a
+directive only with ``colon_fence``, and a case in a blockquote or a list is found), each
+directive's options through MyST's own ``parse_directive_text``; reStructuredText goes through
+docutils. Only the block structure is tokenised: inline markup cannot make or hide a directive.
 """
 
 from __future__ import annotations
 
-import ast
+import dataclasses
+import io
 import os
 import re
-import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar
 
-#: Source suffixes read as documents (MyST Markdown and reStructuredText).
-SUFFIXES = (".md", ".rst")
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.parsers.rst.directives.misc import Include
+from docutils.parsers.rst.states import MarkupError
+from sphinx.util.docutils import CustomReSTDispatcher
+
+from casebook_ext.caseblock import AnyOptions, CaseDirectiveSpec, CaseSource, near_case, stray_case
+from casebook_ext.messages import unknown_directive_message
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from myst_parser.config.main import MdParserConfig
 
 #: Directives whose content is literal text, never parsed: a case shown inside one is an example.
 LITERAL_DIRECTIVES = frozenset(
@@ -42,24 +54,20 @@ LITERAL_DIRECTIVES = frozenset(
     }
 )
 
-#: The conf.py settings ``casebook check`` reads, besides every ``casebook_*`` one (as literals only:
-#: conf.py is never executed).
-CONF_NAMES = (
-    "bibtex_bibfiles",
-    "bibtex_encoding",
-    "exclude_patterns",
-    "suppress_warnings",
-)
+
+class MystConfigError(ValueError):
+    """conf.py's ``myst_*`` settings are ones MyST refuses."""
 
 
-# --- case blocks ----------------------------------------------------------------------
+# --- what is read -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning the markup parser itself gives about a case block (MyST option syntax, docutils errors)."""
+    """A warning about a file that the markup parser gives, or that the casebook gives about markup it skipped."""
 
-    line: int
+    path: Path
+    line: int | None
     type: str
     subtype: str
     message: str
@@ -68,385 +76,487 @@ class Notice:
 
 @dataclass(frozen=True)
 class CaseBlock:
-    """One ``case`` directive as a build receives it: argument, raw options and source lines."""
+    """One ``case`` directive as the build receives it, and the page whose build reads it."""
 
     path: Path
-    lineno: int
-    case_id: str
-    options: Mapping[str, str]
-    #: The directive's source lines from its first line on (the directive's ``block_text``).
-    block: tuple[str, ...]
-    #: The line of the first body line, if the directive has body text.
-    body_line: int | None = None
+    src: CaseSource
+    #: The document being built: ``path`` itself, or the page that includes it.
+    document: Path
+    #: What the markup parser says about the directive itself (MyST option syntax, docutils errors).
     notices: tuple[Notice, ...] = ()
     #: True when the markup is broken so badly that the build does not run the directive.
     failed: bool = False
 
+    @property
+    def lineno(self) -> int:
+        return self.src.lineno
+
+    @property
+    def case_id(self) -> str:
+        return self.src.case_id
+
+    @property
+    def options(self) -> Mapping[str, str]:
+        return self.src.options
+
     def option_line(self, name: str) -> int:
-        """The line of ``:name:``, found exactly as the ``case`` directive finds it for its warnings."""
-        marker = f":{name}:"
-        for offset, text in enumerate(self.block):
-            if text.strip().startswith(marker):
-                return self.lineno + offset
-        return self.lineno
-
-
-def read_cases(path: Path, text: str | None = None) -> list[CaseBlock]:
-    """Every case block of a MyST or reST file, in source order."""
-    if text is None:
-        text = path.read_text(encoding="utf-8-sig")
-    lines = text.splitlines()
-    if path.suffix == ".rst":
-        return list(_rst_cases(path, lines, 0))
-    return list(_markdown_cases(path, lines, 0, top=True))
-
-
-# --- MyST Markdown ----------------------------------------------------------------------
-
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,}|:{3,})(.*)$")
-
-
-def _markdown_cases(path: Path, lines: list[str], offset: int, top: bool = False) -> Iterator[CaseBlock]:
-    """Case fences in Markdown lines, skipping code fences, comments and front matter."""
-    i = _front_matter_end(lines) if top else 0
-    while i < len(lines):
-        line = lines[i]
-        if line.lstrip(" ").startswith("<!--"):
-            i = _html_comment_end(lines, i) + 1
-            continue
-        match = _FENCE.match(line)
-        if match is None or (match.group(2)[0] == "`" and "`" in match.group(3)):
-            i += 1
-            continue
-        indent, marker, info = match.groups()
-        end = _fence_end(lines, i, marker)
-        content = [_dedent(text, len(indent)) for text in lines[i + 1 : end]]
-        lineno = offset + i + 1
-        parts = info.strip().split(maxsplit=1)
-        name = parts[0] if parts else ""
-        arguments = parts[1] if len(parts) > 1 else ""
-        if name.startswith("{") and name.endswith("}"):
-            directive = name[1:-1]
-            if directive == "case":
-                yield _myst_case(path, lineno, marker, info, arguments, content)
-            elif directive == "eval-rst":
-                yield from _rst_cases(path, content, lineno)
-            elif directive not in LITERAL_DIRECTIVES:
-                yield from _markdown_cases(path, content, lineno)
-        elif marker[0] == ":":
-            yield from _markdown_cases(path, content, lineno)  # a plain ::: div holds Markdown
-        i = end + 1
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """The first line after YAML front matter, which is data, not Markdown."""
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return i + 1
-    return 0
-
-
-def _html_comment_end(lines: list[str], start: int) -> int:
-    """The line that closes an HTML comment (commented-out text is not read)."""
-    for i in range(start, len(lines)):
-        if "-->" in lines[i]:
-            return i
-    return len(lines) - 1
-
-
-def _fence_end(lines: list[str], start: int, marker: str) -> int:
-    """The closing fence's index (or the end of the text), by markdown-it's rules."""
-    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-    for i in range(start + 1, len(lines)):
-        if closing.match(lines[i]):
-            return i
-    return len(lines)
-
-
-def _dedent(text: str, width: int) -> str:
-    """Remove up to ``width`` leading spaces, as markdown-it does for a fence's content."""
-    stripped = text.lstrip(" ")
-    return text[min(width, len(text) - len(stripped)) :]
-
-
-def _is_option_line(line: str) -> bool:
-    stripped = line.lstrip()
-    return stripped.startswith(":") and not stripped.startswith(":::")
+        return self.src.option_line(name)
 
 
 @dataclass
-class _MystOptions:
-    options: dict[str, str] = field(default_factory=dict)
+class Reading:
+    """Everything read from one document and the files it includes."""
+
+    document: Path
+    blocks: list[CaseBlock] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-    body: str = ""
-    line_count: int = 0
+    #: Every file read for this document (itself and what it includes).
+    sources: set[Path] = field(default_factory=set)
+    #: The Markdown files being included right now, so a file that includes itself is read once.
+    including: set[Path] = field(default_factory=set)
 
 
-def _myst_case(path: Path, lineno: int, marker: str, info: str, arguments: str, lines: list[str]) -> CaseBlock:
-    """A MyST case fence, split into options and body exactly as MyST splits it."""
-    content = "".join(f"{text}\n" for text in lines)
-    if marker[0] == ":" and content.startswith(":::"):
-        content = "\n" + content  # MyST keeps a nested fence apart from the options this way
-    block = tuple(f"{marker}{info}\n{content}{marker}".splitlines())
-    parsed = _myst_options(content, lineno)
-    body = parsed.body.splitlines()
-    offset = parsed.line_count
-    if body and not body[0].strip():
-        body, offset = body[1:], offset + 1
-    return CaseBlock(
-        path=path,
-        lineno=lineno,
-        case_id=arguments.strip(),
-        options=parsed.options,
-        block=block,
-        body_line=lineno + offset + 1 if body else None,
-        notices=tuple(parsed.notices),
-    )
+# --- MyST Markdown ------------------------------------------------------------------------
+
+_NAMES = re.compile(r"\{([\w:.+-]{2,8})\}|\.\.[ \t]+([\w:.+-]{2,8})[ \t]?::")
 
 
-def _myst_options(content: str, lineno: int) -> _MystOptions:
-    """The option block of a MyST directive: ``---`` YAML or leading ``:key: value`` lines."""
-    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+def worth_reading(text: str) -> bool:
+    """Whether a file can hold anything the check reports: a directive named like ``case``, or an include."""
+    lowered = text.lower()
+    if "case" in lowered or "include" in lowered or "eval-rst" in lowered:
+        return True
+    return any(near_case(a or b) for a, b in _NAMES.findall(text))
 
-    result = _MystOptions(body=content)
-    block: str | None = None
-    position = lineno + 1
-    if content.startswith("---"):
-        position = lineno + 2
-        content_lines = content.splitlines()[1:]
-        for index, text in enumerate(content_lines):
-            if text.startswith("---"):
-                block = "\n".join(content_lines[:index])
-                remainder = text.lstrip("-").removeprefix(" ")
-                rest = content_lines[index + 1 :]
-                result.body = "\n".join([remainder, *rest] if remainder else rest)
-                result.line_count = index + 1 if remainder else index + 2
-                break
-        else:
-            block = "\n".join(content_lines)
-            result.line_count = len(content.splitlines())
-            result.body = ""
-        block = textwrap.dedent(block)
-    elif content.lstrip().startswith(":"):
-        content_lines = content.splitlines()
-        option_lines: list[str] = []
-        while content_lines and _is_option_line(content_lines[0]):
-            option_lines.append(content_lines.pop(0).lstrip()[1:])
-        block = "\n".join(option_lines)
-        result.line_count = len(option_lines)
-        result.body = "\n".join(content_lines)
-    if block is None:
-        return result
+
+class _Container(Directive):
+    """Any other directive, read as the build reads most: arguments, options, then Markdown or reST content."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = AnyOptions()
+
+
+class _MystInclude(Include):
+    """docutils' ``include`` with the options MyST adds to it for Markdown."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **(Include.option_spec or {}),
+        "relative-images": directives.flag,
+        "relative-docs": directives.path,
+        "heading-offset": directives.nonnegative_int,
+    }
+
+
+def myst_config(values: Mapping[str, Any]) -> MdParserConfig:
+    """MyST's configuration from conf.py's ``myst_*`` literals, as ``myst_parser`` makes it for the build."""
+    from myst_parser.config.main import MdParserConfig
+
+    names = {f.name for f in dataclasses.fields(MdParserConfig) if "sphinx" not in f.metadata.get("omit", [])}
+    given = {key.removeprefix("myst_"): value for key, value in values.items() if key.startswith("myst_")}
     try:
-        tokens, state = options_to_tokens(block)
-    except TokenizeError as error:
-        message = f"'case': Invalid options format: {error.problem}"
-        result.notices.append(Notice(position + error.problem_mark.line, "myst", "directive_option", message))
-        return result
-    for key, value in tokens:
-        result.options[key.value] = value.value if value is not None else ""
-    if state.has_comments:
-        line = position + (state.comment_lines[0] if state.comment_lines else 0)
-        message = "'case': Directive options has # comments, which may not be supported in future versions."
-        result.notices.append(Notice(line, "myst", "directive_comments", message))
-    return result
+        return MdParserConfig(**{name: value for name, value in given.items() if name in names})
+    except (TypeError, ValueError) as error:
+        raise MystConfigError(f"myst configuration invalid: {error.args[0] if error.args else error}") from None
 
 
-# --- reStructuredText -------------------------------------------------------------------
+class Reader:
+    """Reads documents as one project's build reads them: its MyST settings and its source folder."""
 
-_RST_DIRECTIVE = re.compile(r"^( *)\.\. +([A-Za-z0-9][\w.+:-]*?) ?::(?: +|$)(.*)$")
-_RST_EXPLICIT = re.compile(r"^( *)\.\.(?: |$)")
-_FIELD_MARKER = re.compile(r":(?![: ])([^:\\]|\\.|:(?!([ `]|$)))*(?<! ):( +|$)")
+    def __init__(self, config: MdParserConfig, srcdir: Path | None = None) -> None:
+        self.config = config
+        self.srcdir = srcdir
+        self._parsers: dict[str, MarkdownIt] = {}
+        self._rst_settings: Any = None
 
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _block_end(lines: list[str], start: int, indent: int) -> int:
-    """The index after an indented block that starts at ``start`` (trailing blank lines excluded)."""
-    end = start + 1
-    last = start
-    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > indent):
-        if lines[end].strip():
-            last = end
-        end += 1
-    return last + 1
-
-
-def _rst_cases(path: Path, raw_lines: list[str], offset: int) -> Iterator[CaseBlock]:
-    """``.. case::`` directives, skipping comments, literal blocks and code directives."""
-    lines = [text.expandtabs(8).rstrip() for text in raw_lines]
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        directive = _RST_DIRECTIVE.match(line)
-        if directive is not None:
-            indent, name = len(directive.group(1)), directive.group(2)
-            end = _block_end(lines, i, indent)
-            if name == "case":
-                yield _rst_case(path, offset + i + 1, directive.group(3), lines[i + 1 : end], lines[i:end])
-                i = end
-            elif name in LITERAL_DIRECTIVES:
-                i = end
-            else:
-                i += 1  # the content of other directives is ordinary reST: look inside
-            continue
-        if _RST_EXPLICIT.match(line) or (line.endswith("::") and line.strip()):
-            i = _block_end(lines, i, _indent(line))  # a comment, target or literal block: not read
-            continue
-        i += 1
-
-
-def _rst_case(path: Path, lineno: int, first: str, rest: list[str], block: list[str]) -> CaseBlock:
-    """A reST case directive, split into argument, options and body exactly as docutils splits it."""
-    width = min((_indent(text) for text in rest if text.strip()), default=0)
-    indented = [first, *(text[width:] for text in rest)]
-    line_offset = 0
-    if indented and not indented[0].strip():
-        indented, line_offset = indented[1:], 1
-    split = next((k for k, text in enumerate(indented) if not text.strip()), len(indented))
-    arg_block, content = indented[:split], indented[split + 1 :]
-    content_offset = line_offset + split + 1
-    start = next((k for k, text in enumerate(arg_block) if _FIELD_MARKER.match(text)), len(arg_block))
-    arg_block, option_block = arg_block[:start], arg_block[start:]
-    while content and not content[0].strip():
-        content, content_offset = content[1:], content_offset + 1
-    options, error = _rst_options(option_block)
-    notices: tuple[Notice, ...] = ()
-    if error:
-        notices = (Notice(lineno, "docutils", "", f'Error in "case" directive: {error}.', "ERROR"),)
-    return CaseBlock(
-        path=path,
-        lineno=lineno,
-        case_id="\n".join(arg_block).strip(),
-        options=options,
-        block=tuple(block),
-        body_line=lineno + content_offset if content else None,
-        notices=notices,
-        failed=bool(error),
-    )
-
-
-def _rst_options(lines: list[str]) -> tuple[dict[str, str], str]:
-    """Directive options as a docutils field list: (options, error message or "")."""
-    options: dict[str, str] = {}
-    k = 0
-    while k < len(lines):
-        match = _FIELD_MARKER.match(lines[k])
-        if match is None:
-            return {}, "invalid option block"
-        name = match.group()[1:]
-        name = name[: name.rfind(":")].lower()
-        body = [lines[k][match.end() :]]
-        k += 1
-        while k < len(lines) and _indent(lines[k]) > 0:
-            body.append(lines[k])
-            k += 1
-        if len(name.split()) != 1:
-            return {}, "invalid option data: extension option field name may not contain multiple words"
-        if name in options:
-            return {}, f'invalid option data: duplicate option "{name}"'
-        continuation = textwrap.dedent("\n".join(body[1:])).splitlines()
-        options[name] = "\n".join(text for text in [body[0], *continuation] if text.strip())
-    return options, ""
-
-
-# --- the project around the cases -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conf:
-    """The literal settings of a conf.py that checks need; anything computed is left out, not run."""
-
-    path: Path | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
-    #: Settings conf.py assigns with an expression that is not a literal (their defaults are used).
-    not_literal: tuple[str, ...] = ()
-
-    @property
-    def srcdir(self) -> Path | None:
-        return self.path.parent if self.path else None
-
-
-def read_conf(path: Path) -> Conf:
-    """Read literal top-level assignments from conf.py with ``ast``; conf.py is never executed."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    values: dict[str, Any] = {}
-    not_literal: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
+    def read(self, path: Path, text: str | None = None) -> Reading:
+        """Every case block of a document and the files it includes, in the order the build meets them."""
+        path = Path(os.path.abspath(path))
+        reading = Reading(path, sources={path})
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
+        if not worth_reading(text):
+            return reading
+        if path.suffix == ".rst":
+            self._rst(reading, path, text)
         else:
-            continue
-        if not isinstance(target, ast.Name) or not (target.id in CONF_NAMES or target.id.startswith("casebook_")):
-            continue
+            self._myst(reading, path, text, 0, self._file_config(text), ())
+        return reading
+
+    # --- MyST -------------------------------------------------------------------------
+
+    def _file_config(self, text: str) -> MdParserConfig:
+        """The page's MyST settings: conf.py's, updated by a ``myst:`` key in its front matter."""
+        from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+
         try:
-            values[target.id] = ast.literal_eval(value)
-        except (ValueError, TypeError, SyntaxError, RecursionError):
-            not_literal.append(target.id)
-            values.pop(target.id, None)
-    return Conf(path, values, tuple(n for n in not_literal if n not in values))
+            topmatter = read_topmatter(text)
+        except TopmatterReadError:
+            return self.config  # the build reports it, and uses the global settings too
+        if not topmatter:
+            return self.config
+        return merge_file_level(self.config, topmatter, lambda kind, message: None)
+
+    def _parser(self, config: MdParserConfig) -> MarkdownIt:
+        """markdown-it exactly as MyST creates it for the build, made once, tokenising only blocks."""
+        key = repr(config)
+        md = self._parsers.get(key)
+        if md is None:
+            from markdown_it.renderer import RendererHTML
+            from myst_parser.parsers.mdit import create_md_parser
+
+            md = create_md_parser(config, RendererHTML)
+            # Inline rules build no directive: leaving them out halves the time and changes no block.
+            md.core.ruler.enableOnly(["normalize", "block"])
+            self._parsers[key] = md
+        return md
+
+    def _myst(
+        self, reading: Reading, path: Path, text: str, offset: int, config: MdParserConfig, around: tuple[str, ...]
+    ) -> None:
+        """Walk Markdown ``text`` whose first line is line ``offset + 1`` of ``path``."""
+        tokens = self._parser(config).parse(text)
+        directives_on = not (config.commonmark_only or config.gfm_only)
+        for index, token in enumerate(tokens):
+            if token.map is None:
+                continue
+            line = offset + token.map[0] + 1
+            if token.type == "paragraph_open" and index + 1 < len(tokens):
+                found = stray_case(tokens[index + 1].content, "myst")
+                if found is not None:
+                    reading.notices.append(Notice(path, line + found[0], "casebook", found[1], found[2]))
+            elif token.type in ("fence", "colon_fence") and directives_on:
+                self._myst_fence(reading, path, token, line, config, around)
+
+    def _myst_fence(
+        self,
+        reading: Reading,
+        path: Path,
+        token: Token,
+        line: int,
+        config: MdParserConfig,
+        around: tuple[str, ...],
+    ) -> None:
+        """A fence, as MyST's renderer dispatches it: ``{eval-rst}``, a ``{directive}``, a div, or code."""
+        parts = token.info.strip().split(maxsplit=1)
+        name = parts[0] if parts else ""
+        arguments = parts[1] if len(parts) > 1 else ""
+        if token.type == "fence" and name == "{eval-rst}":
+            self._rst(reading, path, "\n" * line + token.content, around)
+            return
+        if not (name.startswith("{") and name.endswith("}")):
+            if token.type == "colon_fence":
+                self._myst(reading, path, token.content, line, config, around)  # a div holds Markdown
+            return
+        directive = name[1:-1].lower()  # docutils looks directives up in lower case
+        content = token.content
+        if token.type == "colon_fence" and content.startswith(":::"):
+            content = "\n" + content  # MyST keeps a nested fence apart from the options this way
+        if directive == "case":
+            reading.blocks.append(self._myst_case(reading, path, token, name[1:-1], arguments, content, line, around))
+        elif directive == "include":
+            self._myst_include(reading, path, arguments, content, line, config, around)
+        elif near_case(directive):
+            message = unknown_directive_message(name[1:-1])
+            reading.notices.append(Notice(path, line, "casebook", "unknown_directive", message))
+        elif directive not in LITERAL_DIRECTIVES:
+            from myst_parser.parsers.directives import parse_directive_text
+
+            try:
+                parsed = parse_directive_text(_Container, arguments, content, line=line)
+            except MarkupError:
+                return
+            body = "\n".join(parsed.body)
+            self._myst(reading, path, body, line + parsed.body_offset, config, (*around, directive))
+
+    def _myst_case(
+        self,
+        reading: Reading,
+        path: Path,
+        token: Token,
+        name: str,
+        arguments: str,
+        content: str,
+        line: int,
+        around: tuple[str, ...],
+    ) -> CaseBlock:
+        """A MyST case, parsed by MyST's own ``parse_directive_text`` with the ``case`` directive's spec."""
+        from myst_parser.parsers.directives import parse_directive_text
+
+        parsed = parse_directive_text(CaseDirectiveSpec, arguments, content, line=line)
+        notices = tuple(
+            Notice(path, w.lineno if w.lineno is not None else line, "myst", w.type.value, f"{name!r}: {w.msg}")
+            for w in parsed.warnings
+        )
+        text = content if not content or content.endswith("\n") else content + "\n"
+        src = CaseSource(
+            source=str(path),
+            lineno=line,
+            markup="myst",
+            case_id=parsed.arguments[0].strip() if parsed.arguments else "",
+            options={key: "" if value is None else str(value) for key, value in parsed.options.items()},
+            block_text=f"{token.markup}{token.info}\n{text}{token.markup}\n",
+            body_offset=parsed.body_offset + 1 if parsed.body else None,
+            in_only="only" in around,
+        )
+        return CaseBlock(path, src, reading.document, notices)
+
+    def _myst_include(
+        self,
+        reading: Reading,
+        path: Path,
+        arguments: str,
+        content: str,
+        line: int,
+        config: MdParserConfig,
+        around: tuple[str, ...],
+    ) -> None:
+        """An included Markdown file, cut and numbered as MyST's include cuts it."""
+        from myst_parser.parsers.directives import parse_directive_text
+
+        try:
+            parsed = parse_directive_text(_MystInclude, arguments, content, line=line)
+        except MarkupError:
+            return
+        options = parsed.options
+        if not parsed.arguments or "literal" in options or "code" in options:
+            return
+        target = self._include_path(reading.document, "".join(s.strip() for s in parsed.arguments[0].splitlines()))
+        if target is None or target in reading.including or target == reading.document:
+            return
+        try:
+            text = target.read_text(encoding=options.get("encoding", "utf-8-sig"))
+        except (OSError, UnicodeDecodeError, LookupError) as error:
+            reading.notices.append(Notice(path, line, "docutils", "", f'Directive "include": {error}', "ERROR"))
+            return
+        reading.sources.add(target)
+        start, end = options.get("start-line"), options.get("end-line")
+        all_lines = text.splitlines()
+        if start is not None and start < 0:
+            start = max(0, len(all_lines) + start)
+        text = "\n".join(all_lines[start:end])
+        first = start or 0
+        for option in ("start-after", "end-before"):
+            marker = options.get(option)
+            if not marker:
+                continue
+            at = text.find(marker)
+            if at < 0:
+                return  # the build reports the missing text
+            if option == "start-after":
+                first += text.count("\n", 0, at + len(marker))
+                text = text[at + len(marker) :]
+            else:
+                text = text[:at]
+        reading.including.add(target)
+        try:
+            self._myst(reading, target, text, first, config, around)
+        finally:
+            reading.including.discard(target)
+
+    def _include_path(self, document: Path, argument: str) -> Path | None:
+        """Where ``include`` finds a file, as Sphinx resolves it: ``/x`` from the source folder, else the page's."""
+        if argument.startswith("<") and argument.endswith(">"):
+            return None  # docutils' standard includes hold no case
+        if argument.startswith("/"):
+            base = self.srcdir or document.parent
+            return Path(os.path.normpath(base / argument.lstrip("/")))
+        return Path(os.path.normpath(document.parent / argument))
+
+    # --- reStructuredText ---------------------------------------------------------------
+
+    def _rst(self, reading: Reading, path: Path, text: str, around: tuple[str, ...] = ()) -> None:
+        """Parse reST with docutils, the ``case`` directive replaced by one that records what it is given."""
+        from docutils.parsers.rst import Parser
+        from docutils.utils import new_document
+
+        if self._rst_settings is None:
+            from docutils.frontend import get_default_settings
+
+            settings = get_default_settings(Parser)
+            settings.report_level = 5
+            settings.halt_level = 5
+            settings.warning_stream = io.StringIO()
+            settings.file_insertion_enabled = True
+            settings.line_length_limit = 10_000_000
+            self._rst_settings = settings
+        document = new_document(str(path), self._rst_settings)
+        setattr(document, _CONTEXT, (self, reading, around))  # what the check's directives record into
+        errors: list[nodes.system_message] = []
+        document.reporter.attach_observer(errors.append)
+        try:
+            with _Dispatcher():
+                Parser().parse(text, document)
+        except Exception as error:  # a docutils directive failing outside a build: say so, never a traceback
+            text = f"casebook check could not read this reStructuredText ({type(error).__name__}: {error})"
+            reading.notices.append(Notice(path, None, "docutils", "", text, "ERROR"))
+            return
+        for message in errors:
+            words = message[0].astext() if message.children else ""
+            if re.match(r'Error in "case" directive', words, re.IGNORECASE):
+                # The build does not run a directive it cannot parse: docutils' error is all it says.
+                where = Path(os.path.abspath(message.get("source") or path))
+                line: int | None = message.get("line")
+                notice = Notice(where, line, "docutils", "", " ".join(words.split("\n")), "ERROR")
+                failed = CaseSource(str(where), line or 0, "rst", "", {}, "")
+                reading.blocks.append(CaseBlock(where, failed, reading.document, (notice,), failed=True))
+        for paragraph in document.findall(nodes.paragraph):
+            found = stray_case(paragraph.astext(), "rst")
+            if found is not None and paragraph.line:
+                where = Path(os.path.abspath(paragraph.source or path))
+                reading.notices.append(Notice(where, paragraph.line + found[0], "casebook", found[1], found[2]))
 
 
-def find_conf(start: Path) -> Path | None:
-    """The conf.py of the Sphinx project holding ``start``: in it or the nearest folder above."""
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / "conf.py").is_file():
-            return candidate / "conf.py"
-    return None
+_CONTEXT = "casebook_check"
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    """Sphinx's glob for ``exclude_patterns``: ``*`` stays within a folder, ``**`` crosses folders."""
-    out = ""
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**", i):
-            out, i = out + ".*", i + 2
-            continue
-        out += "[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char)
-        i += 1
-    return re.compile(out + "$")
+def _context(directive: Directive) -> tuple[Reader, Reading, tuple[str, ...]]:
+    context: tuple[Reader, Reading, tuple[str, ...]] = getattr(directive.state.document, _CONTEXT)
+    return context
 
 
-def source_files(root: Path, exclude_patterns: Iterable[str] = ("_build",)) -> list[Path]:
-    """The documents under ``root``, as Sphinx finds them (excluded patterns and hidden folders skipped)."""
-    patterns = [_pattern_regex(p) for p in (*exclude_patterns, "**/_sources", ".#*", "**/.#*")]
-
-    def excluded(relative: str) -> bool:
-        return any(p.match(relative) for p in patterns)
-
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        base = Path(folder)
-        rel = base.relative_to(root).as_posix()
-        prefix = "" if rel == "." else f"{rel}/"
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(prefix + d))
-        found.extend(base / name for name in sorted(files) if name.endswith(SUFFIXES) and not excluded(prefix + name))
-    return found
+def _inside_only(node: nodes.Node | None) -> bool:
+    while node is not None:
+        if isinstance(node, nodes.Element) and node.get("casebook_directive") == "only":
+            return True
+        node = node.parent
+    return False
 
 
-def docname(path: Path, root: Path) -> str:
-    """The Sphinx docname of a source file: its path from the source folder, without suffix."""
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        relative = path
-    return relative.with_suffix("").as_posix()
+class _RstCase(CaseDirectiveSpec):
+    """The ``case`` directive for the check: records the case as the build's directive would receive it."""
+
+    def run(self) -> list[nodes.Node]:
+        _, reading, around = _context(self)
+        source, line = self.state_machine.get_source_and_line(self.lineno)
+        path = Path(os.path.abspath(source or reading.document))
+        body_offset = self.content_offset + 1 - self.lineno if self.content else None
+        src = CaseSource(
+            source=str(path),
+            lineno=line or self.lineno,
+            markup="rst",
+            case_id=self.arguments[0].strip() if self.arguments else "",
+            options={name: value or "" for name, value in self.options.items()},
+            block_text=self.block_text,
+            body_offset=body_offset,
+            in_only="only" in around or _inside_only(self.state_machine.node),
+        )
+        reading.blocks.append(CaseBlock(path, src, reading.document))
+        return []
 
 
-def declared_ids(files: Iterable[Path]) -> dict[str, tuple[Path, int]]:
+class _RstInclude(Include):
+    """docutils' ``include``, finding files as Sphinx does and noting what it reads."""
+
+    def run(self) -> list[nodes.Node]:
+        reader, reading, _ = _context(self)
+        argument = self.arguments[0]
+        if not (argument.startswith("<") and argument.endswith(">")):
+            target = reader._include_path(reading.document, argument)
+            if target is not None:
+                self.arguments[0] = str(target)
+                reading.sources.add(target)
+        return list(super().run())
+
+
+class _RstContainer(_Container):
+    """Any directive docutils does not know (Sphinx's and extensions'): its content is read as reST."""
+
+    def run(self) -> list[nodes.Node]:
+        node = nodes.container(casebook_directive=self.name.lower())
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+class _RstLiteral(Directive):
+    """A directive whose content is literal text: nothing in it is read."""
+
+    optional_arguments = 99
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = AnyOptions()
+
+    def run(self) -> list[nodes.Node]:
+        return []
+
+
+class _RstTypo(_RstLiteral):
+    """A directive named one slip from ``case``: reported, and its content left unread as the build leaves it."""
+
+    def run(self) -> list[nodes.Node]:
+        _, reading, _ = _context(self)
+        source, line = self.state_machine.get_source_and_line(self.lineno)
+        path = Path(os.path.abspath(source or reading.document))
+        message = unknown_directive_message(self.name)
+        reading.notices.append(Notice(path, line, "casebook", "unknown_directive", message))
+        return []
+
+
+def _any_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: object,
+    options: dict[str, Any] | None = None,
+    content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """Every role, for the check: no role makes or hides a case, so its text is all that matters."""
+    return [nodes.Text(text)], []
+
+
+class _Dispatcher(CustomReSTDispatcher):
+    """Sphinx's public hook on docutils' look-up of directives and roles, for the check's stand-ins.
+
+    Only docutils' own directives run as themselves: any other (Sphinx's, an extension's) needs a
+    build environment, and is read as a container of reST, as the build reads most of them.
+    """
+
+    def directive(
+        self, directive_name: str, language_module: ModuleType, document: nodes.document
+    ) -> tuple[type[Directive] | None, list[nodes.system_message]]:
+        name = directive_name.lower()
+        if name == "case":
+            return _RstCase, []
+        if name == "include":
+            return _RstInclude, []
+        if name in LITERAL_DIRECTIVES:
+            return _RstLiteral, []
+        found, messages = super().directive(directive_name, language_module, document)
+        if found is not None and found.__module__.startswith("docutils."):
+            return found, messages
+        return (_RstTypo if found is None and near_case(name) else _RstContainer), []
+
+    def role(
+        self, role_name: str, language_module: ModuleType, lineno: int, reporter: Any
+    ) -> tuple[Any, list[nodes.system_message]]:
+        return _any_role, []
+
+
+# --- for callers --------------------------------------------------------------------------
+
+
+def default_reader(path: Path) -> Reader:
+    """A reader for a file's own project (its conf.py above it), or MyST with ``colon_fence`` when there is none."""
+    from casebook_ext.project import find_conf, read_conf
+
+    conf_path = find_conf(path)
+    if conf_path is None:
+        return Reader(myst_config({"myst_enable_extensions": ["colon_fence"]}))
+    return Reader(myst_config(read_conf(conf_path).values), conf_path.parent)
+
+
+def read_cases(path: Path, text: str | None = None, reader: Reader | None = None) -> list[CaseBlock]:
+    """Every case block of a document (and what it includes), in the order the build reads them."""
+    return (reader or default_reader(path)).read(path, text).blocks
+
+
+def declared_ids(files: list[Path], reader: Reader) -> dict[str, tuple[Path, int]]:
     """Every case id declared in ``files`` and where it is first declared."""
     ids: dict[str, tuple[Path, int]] = {}
     for path in files:
-        for block in read_cases(path):
+        for block in reader.read(path).blocks:
             if block.case_id:
-                ids.setdefault(block.case_id, (path, block.lineno))
+                ids.setdefault(block.case_id, (block.path, block.lineno))
     return ids

@@ -20,26 +20,12 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from casebook_ext import __version__
-from casebook_ext.casefile import (
-    SUFFIXES,
-    CaseBlock,
-    Conf,
-    declared_ids,
-    docname,
-    find_conf,
-    read_cases,
-    read_conf,
-    source_files,
-)
-from casebook_ext.messages import (
-    CASE_CONTENT_MESSAGE,
-    duplicate_id_message,
-    missing_id_message,
-    unknown_related_message,
-    unknown_resource_message,
-)
+from casebook_ext.caseblock import CaseDirectiveSpec, review
+from casebook_ext.casefile import CaseBlock, MystConfigError, Reader, declared_ids, myst_config
+from casebook_ext.messages import duplicate_id_message, unknown_related_message
 from casebook_ext.model import Case
 from casebook_ext.problems import WARNING_TYPE
+from casebook_ext.project import SUFFIXES, Conf, docname, find_conf, read_conf, source_files
 from casebook_ext.schema import FIELDS, FieldSpec, Kind, parse_case
 from casebook_ext.vocabulary import SLUG_RE, Vocabularies
 
@@ -62,8 +48,16 @@ CHECKED_SUBTYPES = frozenset(
         "unknown_related",
         "unknown_resource",
         "case_content",
+        "duplicate_option",
+        "case_in_only",
+        "wrong_syntax",
+        "no_colon_fence",
+        "bad_character",
     }
 )
+#: What only ``casebook check`` reports, because the build says it in its own words: a directive named one
+#: slip from ``case`` is an unknown directive to the build (``myst.directive_unknown``, or docutils' error).
+CHECK_ONLY_SUBTYPES = frozenset({"unknown_directive"})
 DEFAULT_DOCS = Path("docs")
 DEFAULT_BIB = "bib/*.bib"
 TEMPLATE = Path(__file__).parent / "templates" / "case.md"
@@ -94,6 +88,9 @@ class Finding:
     subtype: str = ""
     type: str = WARNING_TYPE
     level: str = "WARNING"
+    #: Other files the problem concerns (the page including the file, the case a duplicate id loses to):
+    #: checking one of them reports it too.
+    about: tuple[Path, ...] = field(default=(), compare=False)
 
     def render(self) -> str:
         """``path:line: WARNING: message [type.subtype]``, exactly Sphinx's format."""
@@ -129,6 +126,10 @@ class Settings:
     exclude_patterns: tuple[str, ...] = ("_build",)
     suppress: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
+    #: Reads documents as this project's build does (its MyST settings, its source folder).
+    reader: Reader = field(default_factory=lambda: Reader(myst_config({})), compare=False)
+    #: The suffixes of the documents the build reads.
+    suffixes: tuple[str, ...] = SUFFIXES
 
 
 def load_conf(path: Path | None) -> Conf:
@@ -144,8 +145,8 @@ def load_conf(path: Path | None) -> Conf:
 
 
 def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
-    """Settings from conf.py's literals, checked with the extension's own configuration rules."""
-    from casebook_ext.config import CONFIG_FIELDS, problems
+    """Settings from conf.py's literals, made and checked by the extension's own typed configuration."""
+    from casebook_ext.config import CONFIG_FIELDS, from_sphinx, problems
 
     values = conf.values
     settings: dict[str, Any] = {
@@ -153,13 +154,19 @@ def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
         for f in CONFIG_FIELDS
     }
     settings.update({name: value for name, value in values.items() if name.startswith("casebook_")})
-    extra = settings["casebook_extra_terms"]
-    max_length = settings["casebook_summary_max_length"]
-    if not isinstance(extra, dict) or not all(isinstance(v, dict) for v in extra.values()):
-        raise UsageError("invalid casebook configuration in conf.py: casebook_extra_terms must be a dict of dicts")
-    found = problems(cast("Config", SimpleNamespace(**settings)))
+    config = cast("Config", SimpleNamespace(**settings))
+    found = problems(config)
     if found:
         raise UsageError("invalid casebook configuration in conf.py: " + "; ".join(found))
+    for name in ("exclude_patterns", "suppress_warnings"):
+        listed = values.get(name, [])
+        if not isinstance(listed, list | tuple) or not all(isinstance(item, str) for item in listed):
+            raise UsageError(f"invalid configuration in conf.py: {name} must be a list of strings")
+    typed = from_sphinx(config)
+    try:
+        myst = myst_config(values if conf.path is not None else {"myst_enable_extensions": ["colon_fence"]})
+    except MystConfigError as error:
+        raise UsageError(f"invalid MyST configuration in conf.py: {error}") from None
     notes = [
         f"{display(conf.path)}: {name} is computed, not a literal; `casebook check` uses its default"
         for name in conf.not_literal
@@ -167,13 +174,15 @@ def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
     ]
     bib_files = _bib_files(conf, bib, notes)
     return Settings(
-        vocab=Vocabularies.build(extra),
-        summary_max_length=max_length,
+        vocab=typed.vocabularies(),
+        summary_max_length=typed.summary_max_length,
         bib_files=bib_files,
         bib_encoding=str(values.get("bibtex_encoding", "utf-8-sig")),
         exclude_patterns=tuple(values.get("exclude_patterns", () if conf.path else ("_build",))),
         suppress=tuple(values.get("suppress_warnings", ())),
         notes=tuple(notes),
+        reader=Reader(myst, conf.srcdir),
+        suffixes=conf.suffixes,
     )
 
 
@@ -234,30 +243,26 @@ def load_keys(settings: Settings) -> tuple[Mapping[str, Any] | None, list[Findin
 def check_block(
     block: CaseBlock, settings: Settings, keys: Mapping[str, Any] | None
 ) -> tuple[Case | None, list[Finding]]:
-    """The warnings the ``case`` directive gives for one block, at the same lines."""
-    out = [Finding(block.path, n.line, n.message, n.subtype, n.type, n.level) for n in block.notices]
+    """The warnings the build's ``case`` directive gives for one block: the same review, at the same lines."""
+    about = (block.document,) if block.document != block.path else ()
+    out = [Finding(n.path, n.line, n.message, n.subtype, n.type, n.level, about) for n in block.notices]
     if block.failed:
         return None, out
-    if not block.case_id:
-        out.append(Finding(block.path, block.lineno, missing_id_message(), "missing_field"))
-        return None, out
-    case, problems = parse_case(block.case_id, block.options, settings.vocab, settings.summary_max_length)
-    for problem in problems:
-        line = block.option_line(problem.field) if problem.field else block.lineno
-        out.append(Finding(block.path, line, problem.message, problem.subtype))
-    if case is None:
-        return None, out
-    unknown = [key for key in case.resources if key not in keys] if keys is not None else []
-    for key in unknown:
-        message = unknown_resource_message(key, keys or {})
-        out.append(Finding(block.path, block.option_line("resources"), message, "unknown_resource"))
-    if block.body_line is not None:
-        out.append(Finding(block.path, block.body_line, CASE_CONTENT_MESSAGE, "case_content"))
+    case, problems = review(block.src, settings.vocab, settings.summary_max_length, keys)
+    out += [Finding(block.path, p.line, p.message, p.subtype, about=about) for p in problems]
     return case, out
 
 
-def check_consistency(entries: Sequence[tuple[Case, CaseBlock]]) -> list[Finding]:
-    """Duplicate ids and unknown related cases, decided as the build decides them (first one wins)."""
+def _shown(path: Path, root: Path) -> str:
+    """A path as the build names files in its messages: from the source folder."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return display(path)
+
+
+def check_consistency(entries: Sequence[tuple[Case, CaseBlock]], root: Path) -> list[Finding]:
+    """Duplicate ids and unknown related cases, decided as the build decides them (first docname wins)."""
     out: list[Finding] = []
     by_id: dict[str, tuple[Case, CaseBlock]] = {}
     for case, block in entries:
@@ -265,40 +270,62 @@ def check_consistency(entries: Sequence[tuple[Case, CaseBlock]]) -> list[Finding
         if first is None:
             by_id[case.id] = (case, block)
             continue
-        message = duplicate_id_message(case.id, display(first[1].path), first[1].lineno)
-        out.append(Finding(block.path, block.lineno, message, "duplicate_id"))
+        kept = first[1]
+        message = duplicate_id_message(case.id, _shown(kept.path, root), kept.lineno)
+        about = (kept.path, kept.document, block.document)
+        out.append(Finding(block.path, block.lineno, message, "duplicate_id", about=about))
     for case, block in by_id.values():
         for relation in case.related:
             if relation.target not in by_id:
                 message = unknown_related_message(relation.target, by_id)
-                out.append(Finding(block.path, block.option_line("related"), message, "unknown_related"))
+                line = block.option_line("related")
+                out.append(Finding(block.path, line, message, "unknown_related", about=(block.document,)))
     return out
 
 
-def check_files(files: Sequence[Path], root: Path, settings: Settings, selected: Iterable[Path]) -> Report:
-    """Check every case in ``files`` (the whole project), reporting problems in ``selected`` files."""
+def check_files(documents: Sequence[Path], root: Path, settings: Settings, selected: Iterable[Path]) -> Report:
+    """Check every case in ``documents`` (the whole project), reporting problems in the ``selected`` files.
+
+    A selected file that no document includes is read as a document of its own.
+    """
     keys, findings = load_keys(settings)
-    entries: list[tuple[Case, CaseBlock]] = []
     wanted = set(selected)
-    ordered = sorted(files, key=lambda p: docname(p, root))  # the build's order, which decides the "first" id
-    cases = 0
-    for path in ordered:
+    readings = {}
+    for path in sorted(set(documents) | wanted, key=lambda p: docname(p, root)):
         try:
-            blocks = read_cases(path)
+            readings[path] = settings.reader.read(path)
         except (OSError, UnicodeDecodeError) as error:
             findings.append(Finding(path, None, f"cannot read the file: {error}", type=""))
-            continue
-        for block in blocks:
-            if path in wanted:
+    included = {source for path, reading in readings.items() for source in reading.sources if source != path}
+    project = set(documents)
+    entries: list[tuple[Case, CaseBlock]] = []
+    cases = 0
+    order: dict[Path, int] = {}
+    for path, reading in readings.items():  # the build's order, which decides the "first" of two ids
+        if path not in project and path in included:
+            continue  # read where it is included, as the build reads it
+        order[path] = len(order)
+        findings += [Finding(n.path, n.line, n.message, n.subtype, n.type, n.level, (path,)) for n in reading.notices]
+        for block in reading.blocks:
+            if block.path in wanted or block.document in wanted:
                 cases += 1
             case, found = check_block(block, settings, keys)
             findings += found
             if case is not None:
                 entries.append((case, block))
-    findings += check_consistency(entries)
-    order = {path: index for index, path in enumerate(ordered)}
-    kept = [f for f in findings if (f.path is None or f.path in wanted) and not is_suppressed(f, settings.suppress)]
-    kept.sort(key=lambda f: (-1, 0) if f.path is None else (order.get(f.path, len(order)), f.line or 0))
+    findings += check_consistency(entries, root)
+
+    def concerns_selection(finding: Finding) -> bool:
+        return finding.path is None or finding.path in wanted or any(p in wanted for p in finding.about)
+
+    def position(finding: Finding) -> tuple[int, str, int]:
+        if finding.path is None:
+            return -1, "", 0
+        page = order.get(finding.path, next((order[p] for p in finding.about if p in order), len(order)))
+        return page, str(finding.path), finding.line or 0
+
+    kept = [f for f in findings if concerns_selection(f) and not is_suppressed(f, settings.suppress)]
+    kept.sort(key=position)
     return Report(kept, cases, settings.notes)
 
 
@@ -311,7 +338,7 @@ def run_check(paths: Sequence[Path], conf_path: Path | None = None, bib: Sequenc
     conf_file = _absolute(conf_path) if conf_path else find_conf(targets[0])
     settings = settings_for(load_conf(conf_file), bib)
     root = conf_file.parent if conf_file else (targets[0] if targets[0].is_dir() else targets[0].parent)
-    project = source_files(root, settings.exclude_patterns) if conf_file else []
+    project = source_files(root, settings.exclude_patterns, settings.suffixes) if conf_file else []
     selected: list[Path] = []
     for target in targets:
         if not target.is_dir():
@@ -319,9 +346,8 @@ def run_check(paths: Sequence[Path], conf_path: Path | None = None, bib: Sequenc
         elif project and target.is_relative_to(root):
             selected += [f for f in project if f.is_relative_to(target)]  # the project's own exclusions apply
         else:
-            selected += source_files(target, settings.exclude_patterns)
-    files = sorted(set(project) | set(selected))
-    return check_files(files, root, settings, selected)
+            selected += source_files(target, settings.exclude_patterns, settings.suffixes)
+    return check_files(project, root, settings, selected)
 
 
 def _summary(report: Report) -> str:
@@ -345,15 +371,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def option_value(text: str) -> str:
-    """``text`` written so MyST reads it back unchanged: plain if it can be, else double-quoted."""
-    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+    """``text`` written so MyST reads it back unchanged: plain if it can be, else double-quoted.
+
+    Read back with MyST's public ``parse_directive_text`` and the ``case`` directive's own spec.
+    """
+    from myst_parser.parsers.directives import parse_directive_text
 
     def reads_back(written: str) -> bool:
-        try:
-            tokens, _ = options_to_tokens(f"title: {written}")
-        except TokenizeError:
-            return False
-        return len(tokens) == 1 and tokens[0][1] is not None and tokens[0][1].value == text
+        parsed = parse_directive_text(CaseDirectiveSpec, "a-case", f":title: {written}\n")
+        return not parsed.warnings and parsed.options == {"title": text}
 
     if reads_back(text):
         return text
@@ -416,8 +442,8 @@ def run_new(case_id: str, title: str, folder: Path | None = None, docs: Path | N
     conf = load_conf(find_conf(docs) if docs.is_dir() else None)
     settings = settings_for(conf)
     roots = {_absolute(p) for p in (docs, folder) if p.is_dir()}
-    files = sorted({f for root in roots for f in source_files(root, settings.exclude_patterns)})
-    taken = declared_ids(files).get(case_id)
+    files = sorted({f for root in roots for f in source_files(root, settings.exclude_patterns, settings.suffixes)})
+    taken = declared_ids(files, settings.reader).get(case_id)
     if taken is not None:
         where, line = taken
         raise UsageError(f"case id {case_id!r} is already declared in {display(where)}, line {line}; choose another id")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
@@ -20,7 +21,7 @@ from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.freshness import is_due
 from casebook_ext.guide import Citers, citers
 from casebook_ext.messages import duplicate_id_message, unknown_related_message
-from casebook_ext.model import QuestionEntry, WantedEntry
+from casebook_ext.model import CaseEntry, QuestionEntry, WantedEntry
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.schema import suggest
 
@@ -153,18 +154,26 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
             yield docname
 
 
+def _where(env: BuildEnvironment, entry: CaseEntry, line: int) -> str | tuple[str, int]:
+    """A warning's location in the file the case is written in (an included file's own, not its page's)."""
+    if entry.source:
+        return f"{Path(env.srcdir, entry.source)}:{line}"
+    return entry.docname, line
+
+
 def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: problems only visible with every case read (ids, related cases)."""
     domain = get_domain(env)
     index = domain.index
     resource_checks.check(env, domain)
     for entry, first in index.duplicates:
+        first_file = first.source or env.doc2path(first.docname, base=False).as_posix()
         logger.warning(
             "%s",
-            duplicate_id_message(entry.case.id, env.doc2path(first.docname, base=False), first.lineno),
+            duplicate_id_message(entry.case.id, first_file, first.lineno),
             type=WARNING_TYPE,
             subtype="duplicate_id",
-            location=(entry.docname, entry.lineno),
+            location=_where(env, entry, entry.lineno),
         )
     duplicates: list[tuple[QuestionEntry | WantedEntry, QuestionEntry | WantedEntry]] = [
         *index.duplicate_questions,
@@ -199,7 +208,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
             "'sphinxcontrib.bibtex' to extensions and list your .bib files in bibtex_bibfiles",
             type=WARNING_TYPE,
             subtype="no_bibliography",
-            location=(cited[0].docname, cited[0].line_of("resources")),
+            location=_where(env, cited[0], cited[0].line_of("resources")),
         )
     for entry in index.by_id.values():
         for relation in entry.case.related:
@@ -209,7 +218,7 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                     relation.target,
                     type=WARNING_TYPE,
                     subtype="self_related",
-                    location=(entry.docname, entry.line_of("related")),
+                    location=_where(env, entry, entry.line_of("related")),
                 )
                 continue
             if relation.target not in index.by_id:
@@ -218,5 +227,5 @@ def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                     unknown_related_message(relation.target, index.by_id),
                     type=WARNING_TYPE,
                     subtype="unknown_related",
-                    location=(entry.docname, entry.line_of("related")),
+                    location=_where(env, entry, entry.line_of("related")),
                 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -11,32 +13,24 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from casebook_ext import bibliography, messages
+from casebook_ext import bibliography
+from casebook_ext.caseblock import AnyOptions, CaseDirectiveSpec, CaseSource, review
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name, is_country_code
 from casebook_ext.domain import CasebookDomain, IndexNote, get_domain
+from casebook_ext.latex import INDEX_SEMICOLON
 from casebook_ext.model import Case, CaseEntry, case_anchor
 from casebook_ext.nodes import casebook_guide, casebook_index, casebook_listing
 from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
-from casebook_ext.schema import FIELDS_BY_NAME, TAXONOMIES, parse_case, suggest
+from casebook_ext.schema import TAXONOMIES, suggest
 
 logger = logging.getLogger(__name__)
 
 
-class _AnyOptions(dict[str, Callable[[str], Any]]):
-    """An option spec that accepts every name, so unknown fields get our own warning.
-
-    docutils and MyST both look options up with ``spec[name]``; rejecting them there
-    would give a generic error with no subtype and drop the value without a suggestion.
-    """
-
-    def __missing__(self, key: str) -> Callable[[str], Any]:
-        return directives.unchanged
-
-    def __bool__(self) -> bool:
-        return True  # MyST only looks for an options block when the spec is truthy
+#: The option spec that lets every name through (moved to :mod:`casebook_ext.caseblock`, shared with the check).
+_AnyOptions = AnyOptions
 
 
 class CasebookDirective(SphinxDirective):
@@ -63,40 +57,35 @@ class CasebookDirective(SphinxDirective):
         return self.lineno
 
 
-class CaseDirective(CasebookDirective):
-    """Declare one case: a slug id as argument and typed fields as options."""
+class CaseDirective(CaseDirectiveSpec, CasebookDirective):
+    """Declare one case: a slug id as argument and typed fields as options.
 
-    optional_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = _AnyOptions(
-        {name: directives.unchanged for name in FIELDS_BY_NAME}
-    )
+    Its signature and every check of its text are :mod:`casebook_ext.caseblock`'s, which
+    ``casebook check`` runs too; this class only adds what a build does with the case.
+    """
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
-        config = self.config
-        case_id = self.arguments[0].strip() if self.arguments else ""
-        if not case_id:
-            self.warn("missing_field", messages.missing_id_message())
-            return []
-        raw = {name: value for name, value in self.options.items()}
-        case, problems = parse_case(case_id, raw, domain.vocabularies, config.casebook_summary_max_length)
+        src = self.case_source()
+        data = bibliography.bib_data(self.env)
+        keys = data.entries if data is not None else None
+        case, problems = review(src, domain.vocabularies, self.config.casebook_summary_max_length, keys)
         for problem in problems:
-            line = self.option_line(problem.field) if problem.field else self.lineno
-            self.warn(problem.subtype, problem.message, line)
+            # The file the case is written in, which is not the page's own for an included file.
+            location = f"{src.source}:{problem.line}"
+            logger.warning("%s", problem.message, type=WARNING_TYPE, subtype=problem.subtype, location=location)
         if case is None:
             return []
 
         anchor = case_anchor(case.id)
-        field_lines = tuple((name, self.option_line(name)) for name in raw)
-        domain.note_case(CaseEntry(case, self.env.docname, self.lineno, anchor, field_lines))
+        own = str(self.env.doc2path(self.env.docname))
+        included = "" if os.path.abspath(src.source) == os.path.abspath(own) else self._relative(src.source)
+        domain.note_case(CaseEntry(case, self.env.docname, src.lineno, anchor, src.field_lines(), source=included))
         index = addnodes.index(entries=index_entries(case, anchor))
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
 
-        self._check_resources(case.resources)
-        settings = settings_of(config)
+        settings = settings_of(self.config)
         panel = facts_panel(
             case,
             self.env.docname,
@@ -105,34 +94,57 @@ class CaseDirective(CasebookDirective):
             settings.taxonomy_label("pillar") + "s",
         )
         if self.content:
-            self.warn("case_content", messages.CASE_CONTENT_MESSAGE, self.body_line())
             panel += self.parse_content_to_nodes()
         return [index, target, panel]
 
-    def _check_resources(self, keys: tuple[str, ...]) -> None:
-        data = bibliography.bib_data(self.env)
-        if data is None:
-            return
-        for key in keys:
-            if key not in data.entries:
-                self.warn(
-                    "unknown_resource",
-                    messages.unknown_resource_message(key, data.entries),
-                    self.option_line("resources"),
-                )
+    def case_source(self) -> CaseSource:
+        """This directive as :func:`~casebook_ext.caseblock.review` reads it, at its own file and line."""
+        source, line = self.get_source_info()
+        myst = type(self.state).__module__.startswith("myst_parser")
+        if not self.content:
+            body_offset = None
+        elif myst:
+            body_offset = self.content_offset + 1  # MyST's offset counts from the line after the opening one
+        else:
+            body_offset = self.content_offset + 1 - self.lineno  # docutils' offsets are absolute, 0-based
+        node: nodes.Node | None = self.state_machine.node
+        in_only = False
+        while node is not None and not in_only:
+            in_only, node = isinstance(node, addnodes.only), node.parent
+        return CaseSource(
+            # docutils names an included reST file relative to the working folder: made absolute here.
+            source=os.path.abspath(source) if source else str(self.env.doc2path(self.env.docname)),
+            lineno=line or self.lineno,
+            markup="myst" if myst else "rst",
+            case_id=self.arguments[0].strip() if self.arguments else "",
+            options={name: value or "" for name, value in self.options.items()},
+            block_text=self.block_text,
+            body_offset=body_offset,
+            in_only=in_only,
+        )
+
+    def _relative(self, source: str) -> str:
+        return Path(os.path.relpath(source, self.env.srcdir)).as_posix()
 
 
 def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str | None]]:
-    """General-index entries: the case, and the case under each of its organisations and places."""
+    """General-index entries: the case, and the case under each of its organisations and places.
 
-    def clean(text: str) -> str:
-        return text.replace(";", ",").replace("!", "")  # ";" and "!" would split index levels
+    Titles stay intact. Sphinx splits an entry at its first ``;`` (entry; sub-entry) and has no
+    escape for it, so a ``;`` in a first-level text is written as U+037E, which Unicode defines as
+    canonically equivalent to ``;`` (it looks the same and normalises to ``;``); a sub-entry keeps
+    its own ``;`` since only the first one splits. ``!`` needs nothing: only the ``index``
+    directive's text gives it a meaning, and the LaTeX writer escapes it for makeindex and xindy.
+    """
 
-    title = clean(case.title)
-    entries: list[tuple[str, str, str, str, str | None]] = [("single", title, anchor, "main", None)]
+    def first_level(text: str) -> str:
+        return text.replace(";", INDEX_SEMICOLON)
+
+    title = case.title
+    entries: list[tuple[str, str, str, str, str | None]] = [("single", first_level(title), anchor, "main", None)]
     headings = [*case.organisations, case.place, *(country_name(c) for c in case.countries if c != "multiple")]
     for heading in dict.fromkeys(h for h in headings if h):
-        entries.append(("single", f"{clean(heading)}; {title}", anchor, "", None))
+        entries.append(("single", f"{first_level(heading)}; {title}", anchor, "", None))
     return entries
 
 

@@ -14,6 +14,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: Table column widths (field name, value), in the proportions Sphinx gives LaTeX.
 COLUMN_WIDTHS = (3, 9)
+#: How index entries write a ``;`` that is part of a title (see ``directives.index_entries``).
+INDEX_SEMICOLON = "\u037e"
 
 
 def facts_table(panel: nodes.topic) -> list[nodes.Node]:
@@ -80,3 +82,39 @@ class UnlinkPagesNotInTheBook(SphinxPostTransform):
             uri = ref.get("refuri", "")
             if uri.startswith("%") and uri[1:].split("#", 1)[0] not in kept:
                 ref.replace_self(nodes.inline(ref.astext(), "", *ref.children))
+def _index_part(text: str, engine: str) -> str:
+    """One level of a makeindex/xindy entry, escaped as Sphinx's LaTeX writer escapes it."""
+    from sphinx.util.texescape import escape
+
+    value = escape(text, engine)
+    value = value.replace(r"\{", r"\sphinxleftcurlybrace{}").replace(r"\}", r"\sphinxrightcurlybrace{}")
+    value = value.replace('"', '""').replace("@", '"@').replace("!", '"!').replace("|", r"\textbar{}")
+    return f"{value}@\\spxentry{{{value}}}"
+
+
+class IndexSemicolons(SphinxPostTransform):
+    """In LaTeX: write the index entries of titles holding ``;`` with a plain ``;``, which makeindex keeps.
+
+    Sphinx's LaTeX writer would split the entry there as the HTML index does, and pdfLaTeX has no
+    glyph for U+037E; the entry is written as the writer writes one, the ``;`` left in.
+    """
+
+    default_priority = 6
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        engine = self.config.latex_engine
+        for node in list(self.document.findall(addnodes.index)):
+            kept, raw = [], []
+            for entry in node["entries"]:
+                kind, value, _, main, _ = entry
+                if kind != "single" or INDEX_SEMICOLON not in value:
+                    kept.append(entry)
+                    continue
+                levels = [part.strip().replace(INDEX_SEMICOLON, ";") for part in value.split(";", 1)]
+                raw.append(
+                    f"\\index{{{'!'.join(_index_part(p, engine) for p in levels)}{'|spxpagem' if main else ''}}}"
+                )
+            if raw:
+                node["entries"] = kept
+                node.parent.insert(node.parent.index(node) + 1, nodes.raw("", "".join(raw), format="latex"))

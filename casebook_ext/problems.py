@@ -27,6 +27,18 @@ SUBTYPES: dict[str, str] = {
     "no_bibliography": "Cases name resources but sphinxcontrib-bibtex is not loaded: they are shown as plain keys.",
     "unknown_case": "A question names a case id that no case declares.",
     "case_content": "A case directive has body text; it is kept, but narrative belongs after the panel.",
+    "duplicate_option": "A MyST case gives one option twice; the last value is used, and the warning is at the "
+    "ignored one.",
+    "case_in_only": "A case is inside an ``only`` directive; it is not registered, because listings in every "
+    "output would link to it.",
+    "wrong_syntax": "A case is written in the other markup's syntax (``.. case::`` in Markdown, ``:::{case}`` in "
+    "reStructuredText); the build shows it as text and registers no case.",
+    "no_colon_fence": "A ``:::{case}`` fence in a project whose ``myst_enable_extensions`` lacks ``colon_fence``; "
+    "the build shows it as text and registers no case.",
+    "bad_character": "A case holds a NUL, or a character Python reads as a line break (form feed, U+2028...): "
+    "the build changes it or cuts a field there.",
+    "unknown_directive": "``casebook check`` only: a directive name one slip from ``case`` (``cases``, ``csae``); "
+    "the build reports an unknown directive and shows nothing.",
     "bad_filter": "A listing directive filters or sorts on an unknown field or value.",
     "unknown_resource": "A case's resources name a BibTeX key that no .bib file defines.",
     "resource_missing_field": "A resource lacks a field its BibTeX style requires; a bibliography would drop its link.",

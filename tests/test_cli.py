@@ -16,9 +16,11 @@ import pytest
 from conftest import Project
 
 from casebook_ext import __version__, cli
-from casebook_ext.casefile import read_cases, read_conf
+from casebook_ext.casefile import read_cases
 from casebook_ext.json_schema import cases_json_schema
+from casebook_ext.messages import CASE_CONTENT_MESSAGE
 from casebook_ext.problems import SUBTYPES
+from casebook_ext.project import read_conf
 from casebook_ext.schema import FIELDS
 from casebook_ext.vocabulary import Vocabularies
 
@@ -94,11 +96,13 @@ def test_check_covers_every_kind_of_mistake_it_claims(
     project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
 ) -> None:
     kinds: set[str] = set()
-    for root in ("warnings", "cli"):
+    for root in ("warnings", "cli", "check-parity"):
         src = project(root, root)
         kinds |= {w[3] for w in parse(run(capsys, "check", str(src.path))[1], src.path)}
-    assert kinds >= cli.CHECKED_SUBTYPES
-    assert cli.CHECKED_SUBTYPES <= set(SUBTYPES)
+    src.write("conf.py", src.read("conf.py").replace('["colon_fence"]', "[]"))  # for no_colon_fence
+    kinds |= {w[3] for w in parse(run(capsys, "check", str(src.path))[1], src.path)}
+    assert kinds >= cli.CHECKED_SUBTYPES | cli.CHECK_ONLY_SUBTYPES
+    assert cli.CHECKED_SUBTYPES | cli.CHECK_ONLY_SUBTYPES <= set(SUBTYPES)
 
 
 def test_check_finds_what_the_warnings_test_expects(capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,14 +130,15 @@ def test_check_of_one_file_still_knows_the_other_cases(capsys: pytest.CaptureFix
 
 
 def test_a_myst_case_body_is_reported_at_its_own_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "casebook_ext"]\n', encoding="utf-8")
+    conf = 'extensions = ["myst_parser", "casebook_ext"]\nmyst_enable_extensions = ["colon_fence"]\n'
+    (tmp_path / "conf.py").write_text(conf, encoding="utf-8")
     case = REPO / "tests" / "roots" / "test-cli-clean" / "cases" / "existing-case.md"
     text = case.read_text(encoding="utf-8").replace(":::\n\n## Context", "\nBody.\n:::\n\n## Context")
     (tmp_path / "case.md").write_text(text, encoding="utf-8")
     status, out, _ = run(capsys, "check", str(tmp_path))
     assert status == 1
     line = text.splitlines().index("Body.") + 1
-    assert parse(out, tmp_path) == {("case.md", line, "casebook", "case_content", cli.CASE_CONTENT_MESSAGE)}
+    assert parse(out, tmp_path) == {("case.md", line, "casebook", "case_content", CASE_CONTENT_MESSAGE)}
 
 
 def test_broken_rest_options_are_errors_as_in_the_build(tmp_path: Path, make_app, capsys) -> None:

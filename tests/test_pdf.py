@@ -111,3 +111,10 @@ def test_a_small_casebook_builds_as_a_pdf_too(tmp_path: Path) -> None:
     text = squeeze("".join(pages))
     assert "Alpha <b>city</b> mission" in text and "Beta procurement" in text
     assert "Inspired by: Beta procurement" in text
+
+
+def test_index_titles_with_semicolons_print_intact_with_pdflatex(tmp_path: Path) -> None:
+    from test_index_entries import PLACE, TITLE, semicolon_project
+
+    text = squeeze("".join(pages_of(build_pdf(semicolon_project(tmp_path / "src"), tmp_path / "out"))))
+    assert TITLE in text and PLACE in text

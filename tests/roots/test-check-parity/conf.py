@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext"]
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build", "parts"]
+bibtex_bibfiles = ["refs.bib"]
