@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, cast
 from casebook_ext import __version__
 from casebook_ext.caseblock import CaseDirectiveSpec, review
 from casebook_ext.casefile import CaseBlock, MystConfigError, Reader, declared_ids, myst_config
-from casebook_ext.messages import duplicate_id_message, unknown_related_message
+from casebook_ext.dates import parse_age, review_due
+from casebook_ext.freshness import build_date
+from casebook_ext.messages import duplicate_id_message, review_due_message, unknown_related_message
 from casebook_ext.model import Case
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.project import SUFFIXES, Conf, docname, find_conf, read_conf, source_files
@@ -130,6 +132,8 @@ class Settings:
     reader: Reader = field(default_factory=lambda: Reader(myst_config({})), compare=False)
     #: The suffixes of the documents the build reads.
     suffixes: tuple[str, ...] = SUFFIXES
+    #: How old a case's last review may get (``casebook_stale_after``, in months; 0: never due).
+    stale_after_months: int = 0
 
 
 def load_conf(path: Path | None) -> Conf:
@@ -176,6 +180,7 @@ def settings_for(conf: Conf, bib: Sequence[Path] | None = None) -> Settings:
     return Settings(
         vocab=typed.vocabularies(),
         summary_max_length=typed.summary_max_length,
+        stale_after_months=parse_age(typed.stale_after) or 0,
         bib_files=bib_files,
         bib_encoding=str(values.get("bibtex_encoding", "utf-8-sig")),
         exclude_patterns=tuple(values.get("exclude_patterns", () if conf.path else ("_build",))),
@@ -250,6 +255,10 @@ def check_block(
         return None, out
     case, problems = review(block.src, settings.vocab, settings.summary_max_length, keys)
     out += [Finding(block.path, p.line, p.message, p.subtype, about=about) for p in problems]
+    if case is not None and review_due(case.last_reviewed, settings.stale_after_months, build_date()):
+        assert case.last_reviewed is not None
+        message = review_due_message(case.id, case.last_reviewed, settings.stale_after_months)
+        out.append(Finding(block.path, block.src.option_line("last-reviewed"), message, "review_due", about=about))
     return case, out
 
 

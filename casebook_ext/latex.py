@@ -82,6 +82,8 @@ class UnlinkPagesNotInTheBook(SphinxPostTransform):
             uri = ref.get("refuri", "")
             if uri.startswith("%") and uri[1:].split("#", 1)[0] not in kept:
                 ref.replace_self(nodes.inline(ref.astext(), "", *ref.children))
+
+
 def _index_part(text: str, engine: str) -> str:
     """One level of a makeindex/xindy entry, escaped as Sphinx's LaTeX writer escapes it."""
     from sphinx.util.texescape import escape

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from casebook_ext.schema import suggest
@@ -75,3 +76,11 @@ def unknown_related_message(target: str, known_ids: Iterable[str]) -> str:
 def unknown_resource_message(key: str, known_keys: Iterable[str]) -> str:
     """A resource key that no .bib file defines, with the closest key as a suggestion."""
     return f"resources: {key!r} is not in the bibliography{suggest(key, list(known_keys))}"
+
+
+def review_due_message(case_id: str, reviewed: dt.date, months: int) -> str:
+    """A case whose last review is older than the site allows."""
+    return (
+        f"last-reviewed: case {case_id!r} was last checked against its sources on {reviewed.isoformat()}, "
+        f"more than {months} months ago: review it and set last-reviewed to the day you do"
+    )

@@ -67,3 +67,18 @@ def test_a_case_on_a_page_named_otherwise_warns_with_its_subtype_and_line(basic:
     warnings = basic.build().warnings
     assert "cases/agency.md:3: WARNING: case 'gamma' is on the page 'cases/agency'" in warnings
     assert "[casebook.page_name]" in warnings
+
+
+def test_casebook_check_warns_about_a_case_due_for_review_at_its_last_reviewed_line(
+    basic: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casebook_ext import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1814400000")  # 2027-07-01
+    basic.write("conf.py", basic.read("conf.py") + 'casebook_stale_after = "1 year"\n')
+    status = cli.main(["check", str(basic.path / "cases" / "beta.rst"), "--conf", str(basic.path / "conf.py")])
+    out = capsys.readouterr().out
+    line = basic.read("cases/beta.rst").splitlines().index("   :last-reviewed: 2026-01-15") + 1
+    assert status == 1
+    assert f"beta.rst:{line}: WARNING: last-reviewed: case 'beta' was last checked" in out
+    assert "[casebook.review_due]" in out
