@@ -83,7 +83,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("casebook.css")
     app.add_js_file("casebook.js", loading_method="defer")
     app.connect("build-finished", exports.write_data)
+    app.connect("builder-inited", navigation.reset)
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
+    app.connect("html-page-context", navigation.mark_furo_navigation, priority=navigation.AFTER_THEME)
     app.connect("html-page-context", assets.prune_unused_assets)
     app.connect("build-finished", assets.unescape_search_names)
     return {

@@ -106,6 +106,13 @@ class CasebookConfig:
             "besides those a case lists in ``editorial``."
         },
     )
+    share_navigation: bool = field(
+        default=True,
+        metadata={
+            "doc": "Render the collapsed sidebar once for each group of sibling pages and mark the current page "
+            "in a copy, instead of once per page (the same HTML, built faster)."
+        },
+    )
     summary_max_length: int = field(
         default=280, metadata={"doc": "The longest summary, in characters, before ``summary_too_long``."}
     )
