@@ -45,9 +45,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from casebook_ext.latex import IndexSemicolons, PrintCases, UnlinkPagesNotInTheBook
     from casebook_ext.transforms import FillListings
 
-    citestyle.register()
     config.register(app)
     app.connect("config-inited", config.check)
+    app.connect("config-inited", citestyle.register)
     app.connect("config-inited", roles.register_short_roles)
     app.connect("config-inited", output.add_static_path)
     nodes.register(app)
@@ -79,6 +79,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", redirects.check_page_names)
     app.connect("build-finished", redirects.write_redirects)
     app.connect("env-get-updated", browse.note_changes)
+    app.connect("env-get-updated", exports.note_data_changes)
     app.connect("html-collect-pages", browse.collect_pages)
     app.add_css_file("casebook.css")
     app.add_js_file("casebook.js", loading_method="defer")

@@ -19,6 +19,7 @@ from docutils import nodes
 
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
+from casebook_ext.dependencies import unchanged
 from casebook_ext.domain import TERM_PAGE_BUILDERS, CasebookDomain, get_domain
 from casebook_ext.model import CaseEntry, term_anchor
 from casebook_ext.schema import TAXONOMIES
@@ -55,7 +56,7 @@ def _grouping(taxonomy: str) -> str:
 def _shown(domain: CasebookDomain, taxonomy: str, slug: str) -> object:
     """Everything a term page shows, for its digest."""
     entries = domain.index.by_term[taxonomy][slug]
-    label = next((lab for s, lab, _ in domain.terms(taxonomy) if s == slug), slug)
+    label = domain.term(taxonomy, slug)[0]
     return (
         taxonomy,
         slug,
@@ -80,8 +81,9 @@ def _shown(domain: CasebookDomain, taxonomy: str, slug: str) -> object:
 def note_changes(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: find the term pages whose content changed, to write only those."""
     domain = get_domain(env)
-    if not enabled(app.builder):
+    if not enabled(app.builder) or unchanged(env):
         domain.term_pages_due = set()
+        domain.term_pages_gone = set()
         return []
     stored: dict[str, str] = env.domaindata["casebook"].setdefault("term_pages", {})
     current = {}
@@ -130,7 +132,7 @@ def page_context(app: Sphinx, domain: CasebookDomain, name: str, taxonomy: str, 
     builder = app.builder
     settings = settings_of(app.config)
     entries = sorted(domain.index.by_term[taxonomy][slug], key=lambda e: e.case.title.casefold())
-    label, description = next(((lab, desc) for s, lab, desc in domain.terms(taxonomy) if s == slug), (slug, ""))
+    label, description = domain.term(taxonomy, slug)
     kind = settings.taxonomy_label(taxonomy)
     page = nodes.section(ids=[f"casebook-term-{taxonomy}-{slug}"], classes=["casebook-term-page"])
     page += nodes.title(label, label)

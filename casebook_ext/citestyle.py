@@ -144,8 +144,13 @@ def _reference_style() -> type[Any]:
     return ReferenceStyle
 
 
-def register() -> None:
-    """Make ``casebook`` a pybtex label and formatting style, and a sphinxcontrib-bibtex referencing style."""
+def register(app: Any, config: Any) -> None:
+    """``config-inited``: with sphinxcontrib-bibtex, make ``casebook`` a pybtex label, formatting and referencing style.
+
+    Only then: a site without a bibliography does not pay for importing sphinxcontrib-bibtex.
+    """
+    if "sphinxcontrib.bibtex" not in config.extensions:
+        return
     pybtex.plugin.register_plugin("pybtex.style.labels", STYLE_NAME, LabelStyle, force=True)
     pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE_NAME, FormattingStyle, force=True)
     try:

@@ -18,7 +18,7 @@ from sphinx.util import logging
 
 from casebook_ext import bibliography, resource_checks
 from casebook_ext.domain import CasebookDomain, get_domain
-from casebook_ext.freshness import is_due
+from casebook_ext.freshness import build_date, is_due
 from casebook_ext.guide import Citers, citers
 from casebook_ext.messages import duplicate_id_message, unknown_related_message
 from casebook_ext.model import CaseEntry, QuestionEntry, WantedEntry
@@ -140,9 +140,35 @@ def _bibliography_state(domain: CasebookDomain, docname: str, state: _BuildState
     return out
 
 
+def unchanged(env: BuildEnvironment) -> bool:
+    """Whether this build can show nothing new: no page read or removed, same bibliography, same day.
+
+    Worked out once per build, so that a no-op rebuild skips every digest (they are linear in the
+    number of cases) and costs what Sphinx's own no-op costs.
+    """
+    domain = get_domain(env)
+    if domain.unchanged is None:
+        inputs = hashlib.sha256(
+            repr(
+                (
+                    sorted((k, r.fingerprint) for k, r in bibliography.resources(env).items()),
+                    sorted(bibliography.labels(env).items()),
+                    sorted(bibliography.page_citations(env).items()),
+                    build_date(),
+                )
+            ).encode("utf-8")
+        ).hexdigest()
+        stored = env.domaindata["casebook"]
+        domain.unchanged = domain.touched == 0 and stored.get("inputs") == inputs
+        stored["inputs"] = inputs
+    return domain.unchanged
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterator[str]:
     """``env-get-updated``: pages whose casebook content changed although they were not re-read."""
     domain = get_domain(env)
+    if unchanged(env):
+        return
     data = domain.store
     state = _BuildState(domain)
     pages = set(data["listings"]) | set(data["indexes"]) | set(data["cases"]) | set(data["refs"])

@@ -82,6 +82,7 @@ class Index:
     duplicate_questions: list[tuple[QuestionEntry, QuestionEntry]] = field(default_factory=list)
     duplicate_wanted: list[tuple[WantedEntry, WantedEntry]] = field(default_factory=list)
     order: dict[str, int] | None = None  # reading order of pages, filled on first use
+    terms: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # by taxonomy, filled on first use
 
 
 class CasebookDomain(Domain):
@@ -106,6 +107,12 @@ class CasebookDomain(Domain):
     #: Term pages to write in this build, and those no case needs any more (set while reading).
     term_pages_due: set[str] = set()
     term_pages_gone: set[str] = set()
+    #: Whether the data files (cases.json ...) must be written in this build (set while reading).
+    data_due: bool = True
+    #: Pages purged or merged in this build: none means no page was added, changed or removed.
+    touched: int = 0
+    #: Whether this build changes nothing the casebook shows (worked out once, when reading ends).
+    unchanged: bool | None = None
 
     @property
     def store(self) -> CasebookData:
@@ -151,11 +158,13 @@ class CasebookDomain(Domain):
         self._cache = None
 
     def clear_doc(self, docname: str) -> None:
+        self.touched += 1
         for key in PER_DOC_KEYS:
             self.data[key].pop(docname, None)
         self._cache = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self.touched += 1
         for key in PER_DOC_KEYS:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
@@ -279,14 +288,23 @@ class CasebookDomain(Domain):
 
     def terms(self, taxonomy: str) -> list[tuple[str, str, str]]:
         """(slug, label, description) of a taxonomy's terms: its vocabulary, or the terms cases use."""
-        if taxonomy in ("country", "organisation"):
-            labels: dict[str, str] = {}
-            for case in self.cases():
-                for value in case.values(taxonomy):
-                    labels.setdefault(self.term_slug(taxonomy, value), self.term_label(taxonomy, value))
-            return sorted(((slug, label, "") for slug, label in labels.items()), key=lambda row: row[1].casefold())
-        vocabulary = self.vocabularies[taxonomy]
-        return [(t.slug, t.label, t.description) for t in vocabulary.values()]
+        index = self.index
+        if taxonomy not in index.terms:
+            if taxonomy in ("country", "organisation"):
+                labels: dict[str, str] = {}
+                for entries in index.by_term.get(taxonomy, {}).values():
+                    for value in entries[0].case.values(taxonomy):
+                        labels.setdefault(self.term_slug(taxonomy, value), self.term_label(taxonomy, value))
+                rows = [(slug, label, "") for slug, label in labels.items() if slug in index.by_term[taxonomy]]
+                index.terms[taxonomy] = sorted(rows, key=lambda row: row[1].casefold())
+            else:
+                vocabulary = self.vocabularies[taxonomy]
+                index.terms[taxonomy] = [(t.slug, t.label, t.description) for t in vocabulary.values()]
+        return index.terms[taxonomy]
+
+    def term(self, taxonomy: str, slug: str) -> tuple[str, str]:
+        """(label, description) of one term."""
+        return next(((label, text) for s, label, text in self.terms(taxonomy) if s == slug), (slug, ""))
 
     def term_label(self, taxonomy: str, value: str) -> str:
         if taxonomy == "country":

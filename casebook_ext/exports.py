@@ -7,12 +7,14 @@ case are written at the end of every HTML build, from the same records the finde
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casebook_ext import bibliography, citeformats
-from casebook_ext.config import settings_of
+from casebook_ext.config import CONFIG_FIELDS, settings_of
+from casebook_ext.dependencies import unchanged
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.formatting import format_entry
 from casebook_ext.freshness import build_date, is_due
@@ -115,16 +117,51 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _state(app: Sphinx) -> str:
+    """A digest of everything the data files hold, to write them only when it changed."""
+    env = app.env
+    domain = get_domain(env)
+    config = env.config
+    shown = (
+        app.builder.name,
+        [
+            (e.docname, e.anchor, e.case, related_of(domain, e))
+            for e in sorted(domain.index.by_id.values(), key=lambda e: e.case.id)
+        ],
+        sorted((k, r.fingerprint) for k, r in bibliography.resources(env).items()),
+        sorted(bibliography.labels(env).items()),
+        [is_due(config, e.case) for e in domain.index.by_id.values()],
+        (config.project, config.author, config.release, config.html_baseurl, build_date()),
+        sorted((f.name, repr(getattr(config, f"casebook_{f.name}"))) for f in CONFIG_FIELDS),
+    )
+    return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
+
+
+def note_data_changes(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: whether the data files must be written again (their digest is kept with the build)."""
+    domain = get_domain(env)
+    if app.builder.format != "html" or unchanged(env):
+        domain.data_due = False
+        return []
+    digest = _state(app)
+    stored = env.domaindata["casebook"]
+    domain.data_due = stored.get("data_digest") != digest
+    stored["data_digest"] = digest
+    return []
+
+
 def write_data(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: publish the cases as data and each case's citation files beside the HTML."""
     builder = app.builder
     if exception is not None or builder.format != "html" or builder.name == "singlehtml":
         return
     env = app.env
+    outdir = Path(builder.outdir)
+    if not get_domain(env).data_due and all((outdir / name).is_file() for name in DATA_FILES):
+        return  # nothing they show has changed since they were written
     settings = settings_of(app.config)
     meta = casebook_meta(env)
     all_records = records(env, builder)
-    outdir = Path(builder.outdir)
     _write(outdir / "cases.json", json.dumps(envelope(meta, all_records), indent=1, ensure_ascii=False) + "\n")
     _write(outdir / "cases.csv", to_csv(all_records))
     schema = cases_json_schema(settings.vocabularies(), settings.summary_max_length)
