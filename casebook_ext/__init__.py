@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         citestyle,
         collect,
         config,
+        configstate,
         coverage,
         dependencies,
         directives,
@@ -47,6 +48,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     config.register(app)
     app.connect("config-inited", config.check)
+    app.connect("config-inited", configstate.remember, priority=configstate.LATE)
+    app.connect("env-updated", configstate.store_as_read, priority=configstate.LATE)
+    app.connect("write-started", configstate.give_back, priority=1)
     app.connect("config-inited", citestyle.register)
     app.connect("config-inited", roles.register_short_roles)
     app.connect("config-inited", output.add_static_path)

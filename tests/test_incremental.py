@@ -171,3 +171,18 @@ def test_an_incremental_parallel_build_matches_a_clean_one(basic: Project) -> No
     assert {"cases/case-03", "cases/case-02", "cases/case-04", "listings"} <= build.written
     assert "cases/case-08" not in build.written
     assert_matches_clean_build(basic, build)
+
+
+def test_an_unchanged_rebuild_reports_an_unchanged_configuration(basic: Project) -> None:
+    """Extensions that adjust settings when the builder starts (sphinx-design, Sphinx's CSS priorities) do not
+    make every rebuild report a changed configuration."""
+    settings = {
+        "extensions": ["myst_parser", "sphinxcontrib.bibtex", "casebook_ext", "sphinx_design"],
+        "html_css_files": ["extra.css"],
+    }
+    basic.build(confoverrides=settings)
+    basic.write("cases/gamma.md", basic.read("cases/gamma.md").replace("is a national agency", "is an agency"))
+    basic.build(confoverrides=settings)  # the environment is stored again, after the builder's adjustments
+    again = basic.build(confoverrides=settings)
+    assert "The configuration has changed" not in again.app.status.getvalue()
+    assert again.written == set()
