@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 from casebook_ext.completeness import EXPECTED_SECTIONS, FILLED, Rule
 from casebook_ext.dates import parse_age
+from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.schema import EDITORIAL_FIELDS
 from casebook_ext.vocabulary import DEFAULT_VOCABULARIES, SLUG_RE, TAXONOMY_LABELS, Vocabularies
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -224,8 +230,44 @@ def settings_of(config: Config) -> CasebookConfig:
     return _settings[1]
 
 
+def _conf_line(app: Sphinx, name: str) -> str | None:
+    """``conf.py:LINE`` where ``name`` is set, for a warning the contributor can jump to (``None``: not there)."""
+    path = Path(app.confdir) / "conf.py"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = re.search(rf"^\s*{re.escape(name)}\s*[:=]", text, re.M)
+    return f"{path}:{text.count(chr(10), 0, match.start()) + 1}" if match else None
+
+
 def check(app: Sphinx, config: Config) -> None:
-    """``config-inited``: stop early with every settings problem in one message, never a traceback."""
-    found = problems(config)
-    if found:
-        raise ConfigError("invalid casebook settings in conf.py:\n- " + "\n- ".join(found))
+    """``config-inited``: each settings problem is one typed warning at its line, and the setting falls back
+    to its default, so the build goes on (and fails under ``-W``) instead of stopping with a traceback."""
+    for message in problems(config):
+        name = message.split(":", 1)[0].split("[", 1)[0].split(" ", 1)[0]
+        logger.warning(
+            "%s; the default is used", message, type=WARNING_TYPE, subtype="bad_config", location=_conf_line(app, name)
+        )
+        field = FIELDS_BY_SETTING.get(name)
+        if field is not None:
+            setattr(config, name, _default(field))
+    if "sphinxcontrib.bibtex" in config.extensions and not getattr(config, "bibtex_bibfiles", None):
+        # sphinxcontrib-bibtex would stop with a traceback; say what to write, and go on with no entries.
+        logger.warning(
+            "sphinxcontrib.bibtex is in extensions but bibtex_bibfiles is empty: list your .bib files, "
+            "e.g. bibtex_bibfiles = ['refs.bib'] (or leave sphinxcontrib.bibtex out to show resources as plain keys)",
+            type=WARNING_TYPE,
+            subtype="bad_config",
+            location=_conf_line(app, "bibtex_bibfiles"),
+        )
+        config.bibtex_bibfiles = [os.path.relpath(EMPTY_BIB, app.srcdir)]
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+
+
+FIELDS_BY_SETTING = {f"casebook_{f.name}": f for f in CONFIG_FIELDS}
+#: An empty bibliography, for a site that loads sphinxcontrib-bibtex but lists no .bib file.
+EMPTY_BIB = Path(__file__).parent / "data" / "empty.bib"

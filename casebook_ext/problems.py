@@ -46,6 +46,8 @@ SUBTYPES: dict[str, str] = {
     "resource_uncited": "A resource is cited by no case and no page.",
     "review_due": "``casebook check``: a case's last review is older than ``casebook_stale_after`` (the build flags "
     "it on the page instead of warning, so that a build does not fail with time alone).",
+    "bad_config": "A ``casebook_*`` setting in conf.py has the wrong type or value (its default is used), or "
+    "sphinxcontrib-bibtex is loaded with no ``bibtex_bibfiles``.",
     "page_name": "A page's first case has another id than the page's file name, so its address is not its id.",
     "bad_redirect": "A ``casebook_redirects`` entry points to no case, or would hide a case or page that exists.",
     "unsafe_url": "A URL's scheme is not ``http``, ``https``, ``mailto`` or ``doi``: it is shown as text, not a link.",

@@ -50,4 +50,4 @@ def test_a_shared_sidebar_is_byte_for_byte_the_uncached_one(project: Callable[[s
     different = [name for name in ours if ours[name] != theirs[name]]
     assert different == []
     page = ours["cases/case-1-2.html"]
-    assert page.count('current-page') >= (1 if theme == "furo" else 0)
+    assert page.count("current-page") >= (1 if theme == "furo" else 0)
