@@ -38,8 +38,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         reference,
         roles,
     )
+    from casebook_ext.book import setup_book
     from casebook_ext.domain import CasebookDomain
-    from casebook_ext.latex import PrintCases, UnlinkPagesNotInTheBook
+    from casebook_ext.latex import setup_latex
     from casebook_ext.transforms import FillListings
 
     citestyle.register()
@@ -66,8 +67,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect.add_case_sections, priority=collect.BEFORE_CONTENTS)
     app.connect("doctree-read", collect.collect_page)
     app.add_post_transform(FillListings)
-    app.add_post_transform(PrintCases)
-    app.add_post_transform(UnlinkPagesNotInTheBook)
+    setup_latex(app)
+    setup_book(app)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.connect("env-get-updated", browse.note_changes)

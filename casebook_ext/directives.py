@@ -21,6 +21,7 @@ from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
 from casebook_ext.schema import FIELDS_BY_NAME, TAXONOMIES, parse_case, suggest
+from casebook_ext.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +92,19 @@ class CaseDirective(CasebookDirective):
         anchor = case_anchor(case.id)
         field_lines = tuple((name, self.option_line(name)) for name in raw)
         domain.note_case(CaseEntry(case, self.env.docname, self.lineno, anchor, field_lines))
-        index = addnodes.index(entries=index_entries(case, anchor))
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
 
         self._check_resources(case.resources)
         settings = settings_of(config)
+        pillar = settings.taxonomy_label("pillar")
+        index = addnodes.index(entries=index_entries(case, anchor, domain.vocabularies, pillar))
         panel = facts_panel(
             case,
             self.env.docname,
             domain.vocabularies,
             settings.editorial_fields,
-            settings.taxonomy_label("pillar") + "s",
+            pillar + "s",
         )
         if self.content:
             self.warn("case_content", messages.CASE_CONTENT_MESSAGE, self.body_line())
@@ -122,8 +124,17 @@ class CaseDirective(CasebookDirective):
                 )
 
 
-def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str | None]]:
-    """General-index entries: the case, and the case under each of its organisations and places."""
+#: The index groups a case under each of its terms, named with what they are: "Routes (ROAR pillar)".
+INDEX_TAXONOMIES = (("pillar", "ROAR pillar"), ("theme", "theme"), ("instrument", "instrument"))
+
+
+def index_entries(
+    case: Case, anchor: str, vocab: Vocabularies | None = None, pillar_label: str = "ROAR pillar"
+) -> list[tuple[str, str, str, str, str | None]]:
+    """General-index entries: the case, and the case under each organisation, place, pillar, theme, instrument.
+
+    A heading that is the case's own title gets no entry under itself (it adds nothing).
+    """
 
     def clean(text: str) -> str:
         return text.replace(";", ",").replace("!", "")  # ";" and "!" would split index levels
@@ -131,8 +142,13 @@ def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str
     title = clean(case.title)
     entries: list[tuple[str, str, str, str, str | None]] = [("single", title, anchor, "main", None)]
     headings = [*case.organisations, case.place, *(country_name(c) for c in case.countries if c != "multiple")]
+    if vocab is not None:
+        for taxonomy, what in INDEX_TAXONOMIES:
+            what = pillar_label if taxonomy == "pillar" else what
+            headings += [f"{vocab.label(taxonomy, value)} ({what})" for value in case.values(taxonomy)]
     for heading in dict.fromkeys(h for h in headings if h):
-        entries.append(("single", f"{clean(heading)}; {title}", anchor, "", None))
+        if clean(heading).casefold() != title.casefold():
+            entries.append(("single", f"{clean(heading)}; {title}", anchor, "", None))
     return entries
 
 
