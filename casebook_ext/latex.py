@@ -2,7 +2,8 @@
 
 HTML keeps its own layout; these post-transforms and visitors run for the LaTeX builder only,
 on the one large doctree the builder assembles from the book's toctree. The styles they name
-(``casebookfacts``, ``container-casebook-question`` ...) are in ``texinputs/casebook.sty``.
+(``casebookfacts``; ``sphinxclasscasebook-question`` for a container of that class ...) are in
+``texinputs/casebook.sty``.
 """
 
 from __future__ import annotations
@@ -190,9 +191,35 @@ def _spec(columns: list[tuple[int, bool]]) -> str:
     total = sum(width for width, _ in columns)
     out = []
     for width, number in columns:
-        cell = "\\centering\\arraybackslash\\small" if number else "\\casebookcell"
+        cell = "\\centering\\arraybackslash" if number else "\\casebookcell"
         out.append(f">{{{cell}}}\\X{{{width}}}{{{total}}}")
     return "".join(out)
+
+
+#: Shares of the line for the columns of a case table, by their heading (others get 3).
+CASE_COLUMN_SHARES = {"Title": 8, "Summary": 10, "ROAR pillars": 5, "Organisations": 6, "Place": 4, "Country": 4}
+
+
+def _heads(table: nodes.table) -> list[str]:
+    head = next(iter(table.findall(nodes.thead)), None)
+    row = next(iter(head.findall(nodes.row)), None) if head is not None else None
+    return [entry.astext().strip() for entry in row.children] if row is not None else []
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def coverage_columns(table: nodes.table) -> list[tuple[int, bool]]:
+    """Each column as wide as its longest word needs (no "Supra-national"), numbers centred."""
+    heads = _heads(table)
+    first = max(
+        [
+            _longest_word(heads[0]) if heads else 0,
+            *(_longest_word(row[0].astext()) for row in table.findall(nodes.row) if len(row)),
+        ]
+    )
+    return [(max(first, 10), False), *((max(_longest_word(h), 4), True) for h in heads[1:])]
 
 
 class PrintTables(SphinxPostTransform):
@@ -204,15 +231,15 @@ class PrintTables(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for table in list(self.document.findall(nodes.table)):
             classes = table["classes"]
-            if "casebook-table" not in classes and "casebook-coverage" not in classes:
+            if table.parent is None:
                 continue
-            colspecs = list(table.findall(nodes.colspec))
-            numbers = "casebook-coverage" in classes
-            columns = [(int(spec.get("colwidth", 1)), numbers and i > 0) for i, spec in enumerate(colspecs)]
             if "casebook-table" in classes:
+                columns = [(CASE_COLUMN_SHARES.get(head, 3), False) for head in _heads(table)]
                 table["classes"] = [*classes, "longtable"]
-            if table.parent is not None:
                 table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=_spec(columns)))
+            elif "casebook-coverage" in classes:
+                spec = addnodes.tabular_col_spec(spec=_spec(coverage_columns(table)))
+                table.replace_self(nodes.container("", spec, table.deepcopy(), classes=["casebook-compact"]))
 
 
 # ------------------------------------------------------------------------------ page references

@@ -49,7 +49,7 @@ casebook_pdf_file = "_build/latex/mission-casebook.pdf"  # published beside the 
 # references to cases, the bibliography in its References chapter, and an index. The extension's
 # casebook.sty styles it; see casebook_ext/book.py and casebook_ext/latex.py.
 release = version = __version__  # the edition, the same as CITATION.cff's version
-today_fmt = "%d %B %Y"
+today_fmt = "%-d %B %Y"  # "1 December 2026", as the cases date their reviews
 latex_engine = "xelatex"
 latex_use_xindy = True  # sorts non-ASCII index entries (Bogotá) correctly
 latex_show_pagerefs = True  # links to cases (and pages) give their page number in print; terms do not
