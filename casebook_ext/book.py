@@ -80,6 +80,35 @@ def write_style_files(app: Sphinx) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def document_metadata(language: str) -> str:
+    """LaTeX's PDF management (``\\DocumentMetadata``, before ``\\documentclass``): XMP metadata, PDF 1.7.
+
+    Only where the TeX installation has it (LaTeX 2022-06 and ``pdfmanagement-testphase``). Tagging
+    (``testphase=phase-II``) is left off: with TeX Live 2022 it stops on Sphinx's longtables.
+    """
+    return (
+        "\\ifdefined\\DocumentMetadata\\IfFileExists{pdfmanagement-testphase.sty}"
+        f"{{\\DocumentMetadata{{lang={language},pdfversion=1.7}}}}{{}}\\fi\n"
+    )
+
+
+def add_document_metadata(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: open each ``.tex`` the LaTeX builder wrote with :func:`document_metadata`."""
+    if exception is not None or app.builder.format != "latex":
+        return
+    line = document_metadata(escape(str(app.config.language or "en")))
+    for entry in app.config.latex_documents:
+        tex = Path(app.builder.outdir) / entry[1]
+        if not tex.is_file():
+            continue
+        text = tex.read_text(encoding="utf-8")
+        if line in text or "\\documentclass" not in text:
+            continue
+        at = text.index("\\documentclass")
+        tex.write_text(text[:at] + line + text[at:], encoding="utf-8")
+
+
 def setup_book(app: Sphinx) -> None:
     app.add_latex_package(STYLE, after_hyperref=True)
     app.connect("builder-inited", write_style_files)
+    app.connect("build-finished", add_document_metadata)

@@ -157,6 +157,7 @@ def test_metadata_and_a_bookmark_for_every_case(book: Book) -> None:
     assert reader.metadata.subject and "mission-oriented" in reader.metadata.subject.lower()
     assert reader.metadata.get("/Keywords")
     assert reader.trailer["/Root"].get("/Lang") == "en"
+    assert reader.xmp_metadata is not None  # LaTeX's PDF management writes an XMP stream
     bookmarks = {squeeze(t) for t in outline_titles(reader.outline)}
     missing = [title for title in case_titles().values() if not any(squeeze(title) in b for b in bookmarks)]
     assert not missing, missing
