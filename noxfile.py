@@ -30,7 +30,7 @@ PDF = ROOT / "docs" / "_build" / "latex" / "mission-casebook.pdf"
 
 @nox.session
 def pdf(session: nox.Session) -> None:
-    """Build the casebook as a PDF book (LaTeX, xelatex), strictly, and render two preview pages."""
+    """Build the casebook as a PDF book (LaTeX, xelatex), strictly, and render its preview pages (devtools/)."""
     import shutil
 
     missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
@@ -44,7 +44,7 @@ def pdf(session: nox.Session) -> None:
         "sphinx-build", "-M", "latexpdf", "docs", "docs/_build", "-n", "-W", "--keep-going", "-q", *session.posargs
     )
     if shutil.which("pdftoppm") and shutil.which("pdftotext"):
-        session.run("python", "-m", "casebook_ext.pdfpreview", str(PDF), external=True)
+        session.run("python", str(ROOT / "devtools" / "pdfpreview.py"), str(PDF), external=True)
     session.log(f"The PDF is at {PDF}")
 
 

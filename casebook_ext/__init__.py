@@ -42,8 +42,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         roles,
         strays,
     )
+    from casebook_ext.book import setup_book
     from casebook_ext.domain import CasebookDomain
-    from casebook_ext.latex import IndexSemicolons, PrintCases, UnlinkPagesNotInTheBook
+    from casebook_ext.latex import setup_latex
     from casebook_ext.transforms import FillListings
 
     config.register(app)
@@ -75,9 +76,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect.collect_page)
     app.connect("doctree-read", strays.warn_stray_cases)
     app.add_post_transform(FillListings)
-    app.add_post_transform(PrintCases)
-    app.add_post_transform(UnlinkPagesNotInTheBook)
-    app.add_post_transform(IndexSemicolons)
+    setup_latex(app)
+    setup_book(app)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
     app.connect("env-check-consistency", dependencies.check_consistency)
     app.connect("env-check-consistency", redirects.check_page_names)

@@ -8,6 +8,7 @@ CSL-JSON texts and links to download them; print and text get the citation itsel
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from docutils import nodes
 
 from casebook_ext import citeformats
 from casebook_ext.domain import get_domain
-from casebook_ext.exports import CITE_FOLDER, casebook_meta, record
+from casebook_ext.exports import CITE_FOLDER, base_url, casebook_meta, record
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -73,12 +74,29 @@ def visit_html(self: HTML5Translator, node: casebook_citation) -> None:
     raise nodes.SkipNode
 
 
+def print_url(translator: LaTeXTranslator, docname: str) -> str:
+    """The case's web address for print: the published page when the site has a base URL, else none."""
+    root = base_url(translator.builder.env)
+    if not root:
+        return ""
+    suffix = translator.config.html_file_suffix or ".html"
+    return f"{root}{docname}{suffix}"
+
+
 def visit_latex(self: LaTeXTranslator, node: casebook_citation) -> None:
+    """The citation alone, set off; its BibTeX, RIS and CSL-JSON forms are the web's."""
     found = _citation(self, node)
     if found is None:
         raise nodes.SkipNode
     item, meta = found
-    self.body.append("\n" + self.encode(citeformats.text(item, meta)) + "\n\n")
+    entry = get_domain(self.builder.env).index.by_id[node["case_id"]]
+    on_title = entry.docname.rsplit("/", 1)[-1] == entry.case.id
+    url = print_url(self, entry.docname)
+    if url and not on_title:
+        url += f"#{entry.anchor}"
+    text = citeformats.text(dataclasses.replace(item, url=""), meta).rstrip()
+    link = f" \\sphinxurl{{{self.encode_uri(url)}}}" if url else ""
+    self.body.append("\n\\begin{casebookcitation}\n" + self.encode(text) + link + "\n\\end{casebookcitation}\n")
     raise nodes.SkipNode
 
 

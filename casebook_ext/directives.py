@@ -25,6 +25,7 @@ from casebook_ext.panel import facts_panel
 from casebook_ext.problems import WARNING_TYPE
 from casebook_ext.query import DEFAULT_COLUMNS, FILTER_ALIASES, SORT_KEYS, TABLE_COLUMNS, Query
 from casebook_ext.schema import TAXONOMIES, suggest
+from casebook_ext.vocabulary import Vocabularies
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +82,18 @@ class CaseDirective(CaseDirectiveSpec, CasebookDirective):
         own = str(self.env.doc2path(self.env.docname))
         included = "" if os.path.abspath(src.source) == os.path.abspath(own) else self._relative(src.source)
         domain.note_case(CaseEntry(case, self.env.docname, src.lineno, anchor, src.field_lines(), source=included))
-        index = addnodes.index(entries=index_entries(case, anchor))
         target = nodes.target("", "", ids=[anchor])
         self.state.document.note_explicit_target(target)
 
         settings = settings_of(self.config)
+        pillar = settings.taxonomy_label("pillar")
+        index = addnodes.index(entries=index_entries(case, anchor, domain.vocabularies, pillar))
         panel = facts_panel(
             case,
             self.env.docname,
             domain.vocabularies,
             settings.editorial_fields,
-            settings.taxonomy_label("pillar") + "s",
+            pillar + "s",
         )
         if self.content:
             panel += self.parse_content_to_nodes()
@@ -127,8 +129,16 @@ class CaseDirective(CaseDirectiveSpec, CasebookDirective):
         return Path(os.path.relpath(source, self.env.srcdir)).as_posix()
 
 
-def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str | None]]:
-    """General-index entries: the case, and the case under each of its organisations and places.
+#: The index groups a case under each of its terms, named with what they are: "Routes (ROAR pillar)".
+INDEX_TAXONOMIES = (("pillar", "ROAR pillar"), ("theme", "theme"), ("instrument", "instrument"))
+
+
+def index_entries(
+    case: Case, anchor: str, vocab: Vocabularies | None = None, pillar_label: str = "ROAR pillar"
+) -> list[tuple[str, str, str, str, str | None]]:
+    """General-index entries: the case, and the case under each organisation, place, pillar, theme, instrument.
+
+    A heading that is the case's own title gets no entry under itself (it adds nothing).
 
     Titles stay intact. Sphinx splits an entry at its first ``;`` (entry; sub-entry) and has no
     escape for it, so a ``;`` in a first-level text is written as U+037E, which Unicode defines as
@@ -143,8 +153,13 @@ def index_entries(case: Case, anchor: str) -> list[tuple[str, str, str, str, str
     title = case.title
     entries: list[tuple[str, str, str, str, str | None]] = [("single", first_level(title), anchor, "main", None)]
     headings = [*case.organisations, case.place, *(country_name(c) for c in case.countries if c != "multiple")]
+    if vocab is not None:
+        for taxonomy, what in INDEX_TAXONOMIES:
+            what = pillar_label if taxonomy == "pillar" else what
+            headings += [f"{vocab.label(taxonomy, value)} ({what})" for value in case.values(taxonomy)]
     for heading in dict.fromkeys(h for h in headings if h):
-        entries.append(("single", f"{first_level(heading)}; {title}", anchor, "", None))
+        if heading.casefold() != title.casefold():
+            entries.append(("single", f"{first_level(heading)}; {title}", anchor, "", None))
     return entries
 
 

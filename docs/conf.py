@@ -49,39 +49,35 @@ html_baseurl = os.environ.get("CASEBOOK_BASEURL") or os.environ.get("READTHEDOCS
 casebook_licence = "MIT licence"
 casebook_pdf_file = "_build/latex/mission-casebook.pdf"  # published beside the HTML once `nox -s pdf` has built it
 
-# The PDF: a book with a title page, contents, each case on a new page, page references and an index.
+# The PDF: a book with a title page and imprint, contents, each case on a new right-hand page, page
+# references to cases, the bibliography in its References chapter, and an index. The extension's
+# casebook.sty styles it; see casebook_ext/book.py and casebook_ext/latex.py.
 release = version = __version__  # the edition, the same as CITATION.cff's version
-today_fmt = "%d %B %Y"
+today_fmt = "%-d %B %Y"  # "1 December 2026", as the cases date their reviews
 latex_engine = "xelatex"
 latex_use_xindy = True  # sorts non-ASCII index entries (Bogotá) correctly
-latex_show_pagerefs = True  # every cross-reference also gives its page number in print
+latex_show_pagerefs = True  # links to cases (and pages) give their page number in print; terms do not
 latex_show_urls = "no"  # external links stay clickable without doubling long URLs in the text
-# The book is the landing page's reader toctree (toctree_only: the landing page itself is for the web).
+latex_table_style = ["booktabs", "colorrows"]
+# The book is the landing page's reader toctree (toctree_only: the landing page itself is for the web);
+# the toctrees inside `only:: html` (browse, data, contributors' pages) are left out of it.
 latex_documents = [("index", "mission-casebook.tex", "Mission Casebook", author, "manual", True)]
+latex_appendices = ["coverage"]
 latex_elements = {
     "papersize": "a4paper",
-    "releasename": "Edition",
     "pointsize": "11pt",
+    "releasename": "Edition",
+    "fncychap": r"\usepackage[Sonny]{fncychap}",
+    "geometry": r"\usepackage[a4paper,top=25mm,bottom=25mm,inner=25mm,outer=25mm,headsep=8mm]{geometry}",
+    "maketitle": r"\casebookmaketitle",
     "preamble": r"""
-\setcounter{tocdepth}{1}
-\makeatletter\newcommand{\casebookrelease}{\py@release}\makeatother
-""",
-    "maketitle": r"""
-\begin{titlepage}
-  \centering
-  \vspace*{5cm}
-  {\Huge\bfseries Mission Casebook\par}
-  \vspace{1em}
-  {\Large A living casebook and resource guide\\ for mission-oriented innovation policy\par}
-  \vspace{3em}
-  {\large \casebookrelease\ (first edition)\par}
-  \vspace{0.5em}
-  {\large \today\par}
-  \vfill
-  {\normalsize Mission Casebook contributors\par}
-  \vspace{0.5em}
-  {\small Released under the MIT licence.\par}
-\end{titlepage}
+\setcounter{tocdepth}{1}% chapters and cases (and a chapter's own sections), not each case's headings
+\setcounter{secnumdepth}{1}
+\renewcommand{\casebooksubtitle}{A living casebook and resource guide\\ for mission-oriented innovation policy}
+\hypersetup{
+  pdfsubject={Mission-oriented innovation policy: cases of cities, governments and public agencies},
+  pdfkeywords={mission-oriented innovation, public policy, ROAR framework, cities, public agencies, casebook},
+}
 """,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sphinx.util.console import strip_colors
 
 EXPECTED = [
     # (file, line, subtype, words in the message)
@@ -80,10 +81,29 @@ def test_a_case_with_problems_still_renders_what_is_valid(app) -> None:
     assert "2023-2019" not in html  # the invalid range is reported, not shown as if valid
 
 
-def test_bad_configuration_stops_the_build_with_a_message(make_app, rootdir) -> None:
-    from sphinx.errors import ConfigError
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("casebook_extra_terms", {"colour": {"red": "Red"}}, "unknown vocabulary 'colour'"),
+        ("casebook_extra_terms", ["instrument"], "must be a dict, not list"),
+        ("casebook_extra_terms", "instrument", "must be a dict, not str"),
+        ("casebook_summary_max_length", 0, "must be a positive integer"),
+    ],
+)
+def test_a_bad_setting_is_a_typed_warning_and_the_build_goes_on_with_the_default(
+    make_app, tmp_path, rootdir, setting: str, value: object, message: str
+) -> None:
+    import shutil
 
-    with pytest.raises(ConfigError, match="unknown vocabulary 'colour'"):
-        make_app(
-            "html", srcdir=rootdir / "test-warnings", confoverrides={"casebook_extra_terms": {"colour": {"red": "Red"}}}
-        )
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-warnings", src)
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf8") + f"{setting} = {value!r}\n", encoding="utf8")
+    line = len(conf.read_text(encoding="utf8").splitlines())
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    found = rf"conf\.py:{line}: WARNING: {setting}.*{re.escape(message)}.*the default is used \[casebook\.bad_config\]"
+    assert re.search(found, warnings), warnings
+    assert "Traceback" not in warnings
+    assert (app.outdir / "bad.html").is_file()  # the build went on
