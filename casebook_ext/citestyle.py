@@ -12,7 +12,6 @@ Sites use it with ``bibtex_default_style = "casebook"`` and ``bibtex_reference_s
 
 from __future__ import annotations
 
-import re
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,8 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import join, node
 
+from casebook_ext.resources import latex_to_text
+
 if TYPE_CHECKING:
     from pybtex.database import BibliographyData, Entry
 
@@ -32,7 +33,7 @@ STYLE_NAME = "casebook"
 
 
 def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[{}\\]", "", text).split())
+    return latex_to_text(text)
 
 
 def short_author(entry: Entry) -> str:

@@ -73,9 +73,20 @@ def kind_of(entry: Entry) -> str:
     return "other"
 
 
+def latex_to_text(text: str) -> str:
+    """BibTeX's LaTeX as a reader sees it: ``Bogot{\\'a}`` is ``Bogotá``, braces and escapes gone."""
+    from pybtex.richtext import Text
+
+    try:
+        plain = str(Text.from_latex(text).render_as("text"))
+    except Exception:
+        plain = re.sub(r"[{}\\]", "", text)
+    return " ".join(plain.replace("\\$", "$").split())
+
+
 def plain_title(entry: Entry) -> str:
-    """The title without BibTeX braces, for link texts and tooltips."""
-    return re.sub(r"[{}]", "", entry.fields.get("title", "")).strip()
+    """The title as text, for link texts, labels and tooltips."""
+    return latex_to_text(entry.fields.get("title", ""))
 
 
 def _fingerprint(entry: Entry) -> str:

@@ -156,3 +156,20 @@ def test_queries_filter_on_all_fields_and_sort_missing_values_last() -> None:
     assert [c.id for c in query.run(cases)] == ["b", "a", "c"]
     assert [c.id for c in Query(sort="year").run(cases)] == ["a", "b", "d", "c"]
     assert [c.id for c in Query(year=2022).run(cases)] == ["b", "d"]  # "a" ended in 2020
+
+
+def test_bibtex_text_reads_as_a_reader_sees_it() -> None:
+    from pybtex.database import parse_string
+
+    from casebook_ext.citestyle import labels
+    from casebook_ext.resources import latex_to_text
+
+    assert latex_to_text(r"Alcald{\'\i}a Mayor de Bogot{\'a}") == "Alcaldía Mayor de Bogotá"
+    assert latex_to_text(r"Project ``DECODE'' for \$90 and R\&D") == "Project “DECODE” for $90 and R&D"
+    data = parse_string(
+        r"""@misc{a, author = {{Alcald{\'\i}a Mayor de Bogot{\'a}}}, title = {A}, year = {2023}}
+            @misc{b, author = {{UCL Institute}}, shortauthor = {IIPP}, title = {B}, year = {2023}}
+            @misc{c, author = {{UCL Institute}}, shortauthor = {IIPP}, title = {C}, year = {2023}}""",
+        "bibtex",
+    )
+    assert labels(data) == {"a": "Alcaldía Mayor de Bogotá 2023", "b": "IIPP 2023a", "c": "IIPP 2023b"}
