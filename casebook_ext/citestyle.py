@@ -77,7 +77,7 @@ class LabelStyle(BaseLabelStyle):  # type: ignore[misc]
 class FormattingStyle(PlainStyle):  # type: ignore[misc]
     """pybtex formatting style: pybtex's ``plain`` (alphabetical), labelled by :class:`LabelStyle`."""
 
-    default_label_style = STYLE_NAME
+    default_label_style = LabelStyle  # the class itself: pybtex accepts it, registered or not
 
 
 def labels(data: BibliographyData) -> dict[str, str]:
