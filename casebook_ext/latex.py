@@ -16,10 +16,15 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.index_entries import split_index_msg
 from sphinx.util.texescape import escape
+
+from casebook_ext.domain import get_domain
+from casebook_ext.nodes import casebook_facts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.util.tags import Tags
     from sphinx.writers.latex import LaTeXTranslator
@@ -32,18 +37,25 @@ def raw(text: str) -> nodes.raw:
 # ------------------------------------------------------------------------------ which pages are in the book
 
 
-def _tags(env: BuildEnvironment) -> Tags:
-    tags = getattr(env, "_tags", None)
-    return tags if tags is not None else env.app.tags  # Sphinx 8.2 keeps them on the application
+#: The pages of each book being written (root docname -> docnames), worked out when writing starts.
+_books: dict[str, set[str]] = {}
 
 
-def book_docnames(env: BuildEnvironment, indexfile: str) -> set[str]:
+def note_books(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: which pages each book holds, with the builder's own tags for ``only``."""
+    _books.clear()
+    if builder.name == "latex":
+        for entry in app.config.latex_documents:
+            _books[entry[0]] = book_docnames(app.env, entry[0], builder.tags)
+
+
+def book_docnames(env: BuildEnvironment, indexfile: str, tags: Tags) -> set[str]:
     """The pages a book rooted at ``indexfile`` holds: its toctrees and theirs, leaving out ``only`` ones.
 
     Sphinx's LaTeX builder gathers every toctree of the root page, even one inside an
     ``only:: html`` block; the book is what the root's toctrees give for this builder's tags.
     """
-    tags = _tags(env)
+    children = get_domain(env).store["children"]
     tree = env.get_doctree(indexfile)
     todo: list[str] = []
     for toctree in tree.findall(addnodes.toctree):
@@ -60,7 +72,7 @@ def book_docnames(env: BuildEnvironment, indexfile: str) -> set[str]:
         docname = todo.pop()
         if docname not in found:
             found.add(docname)
-            todo.extend(env.toctree_includes.get(docname, ()))
+            todo.extend(children.get(docname, ()))
     return found
 
 
@@ -78,7 +90,9 @@ class LeaveOutPagesNotInTheBook(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         if not _is_book(self.document):
             return
-        kept = book_docnames(self.env, self.env.docname)  # appendices are added whole, not through a toctree
+        kept = _books.get(self.env.docname)  # appendices are added whole, not through a toctree
+        if kept is None:
+            return
         for start in list(self.document.findall(addnodes.start_of_file)):
             if start["docname"] not in kept and start.parent is not None:
                 start.parent.remove(start)
@@ -146,8 +160,6 @@ class PrintCases(SphinxPostTransform):
     builders = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        from casebook_ext.nodes import casebook_facts
-
         opened: set[int] = set()
         for panel in list(self.document.findall(casebook_facts)):
             section = _section_of(panel)
@@ -374,7 +386,6 @@ def _styled(text: str) -> str:
 
 def visit_index(self: LaTeXTranslator, node: nodes.Element) -> None:
     """Sphinx's index entries, each sorted without its leading article; the shown text is unchanged."""
-    from sphinx.util.index_entries import split_index_msg
 
     def esc(value: str) -> str:
         value = self.encode(value)
@@ -410,8 +421,7 @@ def visit_index(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 def setup_latex(app: Sphinx) -> None:
     """Register the print transforms and the LaTeX visitors of the casebook's print nodes."""
-    from casebook_ext.nodes import casebook_facts
-
+    app.connect("write-started", note_books)
     app.add_post_transform(LeaveOutPagesNotInTheBook)
     app.add_post_transform(PrintCases)
     app.add_post_transform(PrintTables)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pybtex.richtext import Text
+
 from casebook_ext.urls import safe_link
 from casebook_ext.vocabulary import DEFAULT_VOCABULARIES
 
@@ -75,8 +77,6 @@ def kind_of(entry: Entry) -> str:
 
 def latex_to_text(text: str) -> str:
     """BibTeX's LaTeX as a reader sees it: ``Bogot{\\'a}`` is ``Bogotá``, braces and escapes gone."""
-    from pybtex.richtext import Text
-
     try:
         plain = str(Text.from_latex(text).render_as("text"))
     except Exception:

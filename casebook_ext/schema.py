@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import pycountry
+
 from casebook_ext.model import MULTIPLE_COUNTRIES, Case, Relation, YearRange
 from casebook_ext.problems import Problem
 from casebook_ext.vocabulary import SLUG_RE, Vocabularies
@@ -208,8 +210,6 @@ class _Parser:
         return None
 
     def country(self, spec: FieldSpec, value: str) -> str | None:
-        import pycountry
-
         code = value.upper()
         if pycountry.countries.get(alpha_2=code) is not None:
             return code

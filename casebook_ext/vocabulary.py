@@ -7,6 +7,7 @@ are the shared language of mission-oriented policy so that casebooks stay compar
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -174,7 +175,5 @@ class Vocabularies:
 
 def slugify(text: str) -> str:
     """A stable, URL-safe slug for a free-text term such as an organisation name."""
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "term"

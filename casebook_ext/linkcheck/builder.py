@@ -24,6 +24,7 @@ from casebook_ext.linkcheck.config import from_sphinx
 from casebook_ext.linkcheck.model import PlaceKind
 from casebook_ext.linkcheck.problems import WARNING_TYPE
 from casebook_ext.linkcheck.settings import Settings, SettingsError, from_config
+from casebook_ext.linkcheck.sphinx_access import command_line_settings, page_dependencies, set_exit_status
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -88,13 +89,13 @@ class LinkcheckBuilder(Builder):
         out = Path(self.outdir)
         try:
             pipeline.write_reports(run, out)
-            overrides = getattr(self.config, "_overrides", None)
-            if isinstance(overrides, dict):  # the index is trusted only with the settings it was built with
+            overrides = command_line_settings(self.config)
+            if overrides is not None:  # the index is trusted only with the settings it was built with
                 index.save(
                     out,
                     srcdir=Path(self.srcdir),
                     doctreedir=Path(self.doctreedir),
-                    extra=[*bibs, Path(self.confdir) / "conf.py", *self._dependencies()],
+                    extra=[*bibs, Path(self.confdir) / "conf.py", *page_dependencies(self.env)],
                     overrides={str(k): str(v) for k, v in overrides.items()},
                     root=root,
                     bib_files=bibs,
@@ -118,11 +119,6 @@ class LinkcheckBuilder(Builder):
             )
             logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=location)
 
-    def _dependencies(self) -> list[Path]:
-        """Files outside the pages that pages depend on (includes, literalincludes)."""
-        srcdir = Path(self.srcdir)
-        return sorted({(srcdir / p).resolve() for files in self.env.dependencies.values() for p in files})
-
     def _stop(self, message: str, subtype: str, location: str | None) -> None:
         """A run that cannot happen: one warning, and exit status 2."""
         self.status = STATUS_ERROR
@@ -130,7 +126,7 @@ class LinkcheckBuilder(Builder):
 
     def _setting_location(self, setting: str) -> str | None:
         """``conf.py:LINE`` where a setting is assigned, or ``None`` when it came from ``-D``."""
-        if setting in (getattr(self.config, "_overrides", None) or {}):
+        if setting in command_line_settings(self.config):
             return None
         conf = Path(self.confdir) / "conf.py"
         try:
@@ -149,4 +145,4 @@ class LinkcheckBuilder(Builder):
 
     def _set_status(self, app: Sphinx, exception: Exception | None) -> None:
         if exception is None and self.status and app.builder is self:
-            app.statuscode = self.status
+            set_exit_status(app, self.status)
