@@ -92,7 +92,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", navigation.collapse_toctree, priority=navigation.PRIORITY)
     app.connect("html-page-context", navigation.mark_furo_navigation, priority=navigation.AFTER_THEME)
     app.connect("html-page-context", assets.prune_unused_assets)
-    app.connect("build-finished", assets.unescape_search_names)
+    app.connect("builder-inited", assets.reset_written)
+    app.connect("doctree-resolved", assets.note_written)
+    app.connect("build-finished", assets.tidy_search_index)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

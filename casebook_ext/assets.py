@@ -45,24 +45,65 @@ def prune_unused_assets(
             files[:] = [f for f in files if not str(getattr(f, "filename", f)).endswith(SPHINX_DESIGN_ASSETS)]
 
 
-def unescape_search_names(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: store object names in the search index as written (the search page escapes them)."""
+#: Pages written in this build (the search index holds fresh index entries for these only).
+_written: set[str] = set()
+#: Beside the HTML: each page's index entries as the search index last held them.
+ENTRIES_FILE = "_casebook/search-index-entries.json"
+
+
+def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: a page this build writes (and so feeds to the search index)."""
+    _written.add(docname)
+
+
+def reset_written(app: Sphinx) -> None:
+    """``builder-inited``."""
+    _written.clear()
+
+
+def _keep_index_entries(index: dict[str, Any], outdir: Path) -> None:
+    """Keep the index entries of pages this build did not write.
+
+    Sphinx feeds a page's index entries to the search index while writing it, after the
+    environment has been stored, so an incremental build's index holds only the entries of the
+    pages it wrote. The entries are kept beside the HTML and merged back, so searching finds an
+    organisation or a place after any build, as after a clean one.
+    """
+    docnames: list[str] = index["docnames"]
+    fresh: dict[str, list[list[Any]]] = {}
+    for term, hits in index.get("indexentries", {}).items():
+        for doc, anchor, main in hits:
+            fresh.setdefault(docnames[doc], []).append([term, anchor, main])
+    path = outdir / ENTRIES_FILE
+    try:
+        kept: dict[str, list[list[Any]]] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    merged = {d: fresh.get(d, []) if d in _written or d not in kept else kept[d] for d in docnames}
+    entries: dict[str, list[list[Any]]] = {}
+    for position, docname in sorted(enumerate(docnames), key=lambda item: item[1]):
+        for term, anchor, main in merged[docname]:
+            entries.setdefault(term, []).append([position, anchor, main])
+    index["indexentries"] = entries
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, sort_keys=True), encoding="utf-8")
+
+
+def tidy_search_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: object names as written (the search page escapes them), and no index entry lost."""
     if exception is not None or app.builder.format != "html":
         return
     path = Path(app.outdir) / "searchindex.js"
     if not path.is_file():
         return
-    text = path.read_text(encoding="utf-8")
-    match = _INDEX.match(text)
+    match = _INDEX.match(path.read_text(encoding="utf-8"))
     if match is None:
         return
     index = json.loads(match.group("json"))
-    objects = index.get("objects", {})
-    fixed = {
+    index["objects"] = {
         html.unescape(prefix): [[*entry[:4], html.unescape(entry[4])] for entry in entries]
-        for prefix, entries in objects.items()
+        for prefix, entries in index.get("objects", {}).items()
     }
-    if fixed == objects:
-        return
-    index["objects"] = fixed
-    path.write_text("Search.setIndex(" + json.dumps(index, separators=(",", ":"), ensure_ascii=False) + ")", "utf-8")
+    _keep_index_entries(index, Path(app.outdir))
+    # Written as Sphinx writes it, so a clean and an incremental build give the same file.
+    path.write_text("Search.setIndex(" + json.dumps(index, separators=(",", ":"), sort_keys=True) + ")", "utf-8")
