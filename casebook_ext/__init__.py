@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         redirects,
         reference,
         roles,
+        stemming,
         strays,
     )
     from casebook_ext.book import setup_book
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", configstate.store_as_read, priority=configstate.LATE)
     app.connect("write-started", configstate.give_back, priority=1)
     app.connect("config-inited", citestyle.register)
+    app.connect("config-inited", stemming.remember_stems)
     app.connect("config-inited", roles.register_short_roles)
     app.connect("config-inited", output.add_static_path)
     nodes.register(app)

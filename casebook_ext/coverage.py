@@ -23,13 +23,19 @@ from casebook_ext.directives import CasebookDirective
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.model import Case
 from casebook_ext.nodes import register_placeholder
-from casebook_ext.query import Query
 from casebook_ext.xrefs import term_xref
 
 DATA = Path(__file__).parent / "data" / "m49.json"
 #: The columns of the regional view, as M49 codes.
 REGION_COLUMNS = ("002", "419", "021", "142", "150", "009")
 AXES = ("level", "region")
+#: How a page with a coverage table is noted in the domain (``coverage-level``, ``coverage-region``).
+GUIDE = "coverage"
+
+
+def shown(cases: list[Case]) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
+    """What coverage tables show of the cases (for the page's digest): pillars, level and countries."""
+    return sorted((c.id, c.pillars, c.level, c.countries) for c in cases)
 
 
 @cache
@@ -64,8 +70,7 @@ class CoverageDirective(CasebookDirective):
             self.warn("bad_filter", f"casebook-coverage: {axis!r} is not one of {', '.join(AXES)}")
             return []
         domain = get_domain(self.env)
-        domain.note_guide(self.env.docname, f"coverage-{axis}")
-        domain.note_listing(self.env.docname, Query())  # the counts depend on every case
+        domain.note_guide(self.env.docname, f"{GUIDE}-{axis}")
         node = casebook_coverage(axis=axis, caption=self.options.get("caption", ""))
         self.set_source_info(node)
         return [node]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from casebook_ext import bibliography, resource_checks
+from casebook_ext import bibliography, coverage, resource_checks
 from casebook_ext.domain import CasebookDomain, get_domain
 from casebook_ext.freshness import build_date, is_due
 from casebook_ext.guide import Citers, citers
@@ -83,6 +83,8 @@ def page_digest(domain: CasebookDomain, docname: str, state: _BuildState | None 
             parts.append((other.docname, other.case.title, other.case.related) if other else None)
     for reftype, target in sorted(data["refs"].get(docname, ())):
         parts.append((reftype, target, domain.resolve_target(reftype, target)))
+    if any(kind.startswith(f"{coverage.GUIDE}-") for kind in data["guides"].get(docname, ())):
+        parts.append(coverage.shown(domain.cases()))
     if data["listings"].get(docname) or docname in data["cases"]:
         parts.append(state.due)  # a case becomes due for review with time alone
     parts.append(_bibliography_state(domain, docname, state))
