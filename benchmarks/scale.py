@@ -1,24 +1,30 @@
-"""Scale benchmark: build a synthetic casebook of N cases with and without the extension.
+"""Scale benchmark: the casebook extension against plain Sphinx on the same pages, at N cases.
 
-For each N the script generates two Sphinx projects with the same pages, both themed with
-furo: one uses ``casebook_ext`` (``case``, ``case-list``, ``case-table``, ``case-index``), the
-other ("baseline") has the same information written as static Markdown. It prints the clean
-build overhead, what one edited case rewrites, a no-op rebuild, and one case page's size::
+For each N the script generates a casebook of N synthetic cases twice, both themed with furo and
+both with the sidebar collapsed to the current branch:
 
-    python benchmarks/scale.py [--sizes 100 1000 3000] [--repeat 1] [--workdir benchmarks/_work] [-j 1] [--snapshot]
+* **ext**: the site as ``casebook_ext`` builds it: case pages with a ``case`` directive, group pages
+  (``case-list :from-toctree:``), the finder (``case-finder``), a browse page (``case-index``) with the
+  extension's generated page per term, coverage tables and filtered listings;
+* **plain**: the same pages as static Markdown (facts, lists, term pages, tables written out), built by
+  Sphinx alone;
+* **needs** (``--with-needs``, when sphinx-needs is installed): the cases as sphinx-needs items with
+  ``needtable`` / ``needlist`` listings, a third column.
 
-``--snapshot`` copies ``casebook_ext`` into the work dir first and runs everything with that
-copy, so a long run measures one version even while the package is being edited.
+It prints, per N: clean build (wall and CPU seconds, peak memory, output bytes), an edit of one case
+(pages written, seconds, ratio to plain Sphinx's), reverting it, a no-op rebuild, and the ``-j 2``
+speed-up of a clean build::
 
-Both projects collapse the sidebar to the current branch (the extension does it itself; the
-baseline's ``conf.py`` does the same in a few lines), so the two produce the same navigation
-and the ratio measures the extension, not furo's whole-tree sidebar.
+    python benchmarks/scale.py [--sizes 100 1000 3000] [--repeat 1] [--with-needs] [--json FILE]
+
+Figures belong in a closing note or a pull request, never in timed tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -36,8 +42,6 @@ from casebook_ext.vocabulary import INSTRUMENTS, LEVELS, PILLARS, RELATIONS, STA
 
 SEED = 20261129
 GROUP_SIZE = 100
-SIZE_CASE = "case-0001"
-NON_PAGES = {"genindex", "search", "py-modindex"}
 
 COUNTRIES = ("GB", "ES", "FR", "DE", "NL", "SE", "DK", "FI", "IT", "PT",
              "PL", "IE", "US", "CA", "BR", "AR", "ZA", "IN", "BD", "AU")
@@ -59,13 +63,6 @@ WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod 
          "pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim "
          "id est laborum mission public value market shaping procurement council city").split()
 SECTIONS = ("Context", "What was done", "Lessons")
-
-#: Taxonomy -> page under browse/ that holds its term index.
-BROWSE_PAGES = {"pillar": "pillars", "theme": "themes", "instrument": "instruments",
-                "country": "countries", "level": "levels", "status": "statuses"}
-BROWSE_TITLES = {"pillar": "By ROAR pillar", "theme": "By theme", "instrument": "By instrument",
-                 "country": "By country", "level": "By level of government", "status": "By status"}
-
 
 @dataclass(frozen=True)
 class Listing:
@@ -103,38 +100,12 @@ class CaseSource:
         return f"case-{self.number:04d}"
 
     @property
+    def group(self) -> str:
+        return f"group-{(self.number - 1) // GROUP_SIZE + 1:02d}"
+
+    @property
     def docname(self) -> str:
-        return f"cases/group-{(self.number - 1) // GROUP_SIZE + 1:02d}/{self.id}"
-
-
-@dataclass
-class Result:
-    """What one N measured."""
-
-    n: int
-    pages: int = 0
-    clean_base: float = 0.0
-    clean_ext: float = 0.0
-    incr_base: float = 0.0
-    incr_ext: float = 0.0
-    noop_ext: float = 0.0
-    edited: str = ""
-    rewritten: set[str] = field(default_factory=set)
-    expected: set[str] = field(default_factory=set)
-    parents: set[str] = field(default_factory=set)
-    base_rewritten: set[str] = field(default_factory=set)
-    base_page_bytes: int = 0
-    noop: set[str] = field(default_factory=set)
-    page_bytes: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def overhead(self) -> float:
-        return self.clean_ext / self.clean_base
-
-    @property
-    def rewrite_ok(self) -> bool:
-        return self.rewritten == self.expected | self.parents
+        return f"cases/{self.id}"
 
 
 # --- generating the data ------------------------------------------------------------------
@@ -209,13 +180,19 @@ def generate(n: int) -> list[CaseSource]:
     return sources
 
 
-# --- page text shared by both projects ----------------------------------------------------------
+# --- the two sites' pages -------------------------------------------------------------------------
+
+TAXONOMY_PAGES = ("pillar", "level", "theme", "instrument", "country", "status")
+TAXONOMY_TITLES = {"pillar": "By ROAR pillar", "level": "By level of government", "theme": "By theme",
+                   "instrument": "By instrument", "country": "By country", "status": "By status"}
+VOCABS: Mapping[str, Mapping[str, Term]] = {"pillar": PILLARS, "theme": THEMES, "instrument": INSTRUMENTS,
+                                            "level": LEVELS, "status": STATUSES}
 
 
-def toctree(entries: Iterable[str], maxdepth: int = 1) -> str:
+def toctree(entries: Iterable[str], hidden: bool = False) -> str:
     """A MyST toctree directive."""
     body = "\n".join(entries)
-    return f":::{{toctree}}\n:maxdepth: {maxdepth}\n\n{body}\n:::\n"
+    return f":::{{toctree}}\n{':hidden:' + chr(10) if hidden else ''}:maxdepth: 1\n\n{body}\n:::\n"
 
 
 def narrative(source: CaseSource) -> str:
@@ -223,19 +200,20 @@ def narrative(source: CaseSource) -> str:
     return "".join(f"\n## {heading}\n\n{text}\n" for heading, text in source.sections)
 
 
-def common_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
-    """Root, group and browse index pages: identical in both projects."""
-    groups = sorted({s.docname.rsplit("/", 1)[0] for s in sources})
-    pages = {
-        "index": "# Synthetic casebook\n\n" + toctree(["cases/index", "browse/index", "listings"], 2),
-        "cases/index": "# Cases\n\n" + toctree(g.split("/", 1)[1] + "/index" for g in groups),
-        "browse/index": "# Browse\n\n" + toctree(BROWSE_PAGES.values()),
-    }
-    for group in groups:
-        members = [s for s in sources if s.docname.startswith(group + "/")]
-        title = f"# Cases {members[0].number:04d}\u2013{members[-1].number:04d}\n\n"
-        pages[f"{group}/index"] = title + toctree(s.id for s in members)
-    return pages
+def groups_of(sources: Sequence[CaseSource]) -> dict[str, list[CaseSource]]:
+    groups: dict[str, list[CaseSource]] = {}
+    for source in sources:
+        groups.setdefault(source.group, []).append(source)
+    return groups
+
+
+def group_title(members: Sequence[CaseSource]) -> str:
+    return f"Cases {members[0].number:04d}\u2013{members[-1].number:04d}"
+
+
+def root_page(sources: Sequence[CaseSource]) -> str:
+    groups = [f"cases/{g}" for g in groups_of(sources)]
+    return "# Synthetic casebook\n\n" + toctree(["cases/index", *groups, "browse/index", "coverage", "listings"])
 
 
 CONF_COMMON = """\
@@ -243,9 +221,10 @@ html_theme = "furo"
 myst_enable_extensions = ["colon_fence"]
 exclude_patterns = ["_build"]
 project = "Synthetic casebook"
+suppress_warnings = ["casebook.no_bibliography"]
 """
 
-CONF_BASELINE_NAV = '''
+CONF_PLAIN_NAV = '''
 
 def _collapse(app, pagename, templatename, context, doctree):
     """Collapse the sidebar to the current branch, as casebook_ext does."""
@@ -263,9 +242,12 @@ def _collapse(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("html-page-context", _collapse, priority=400)
 '''
-
-
-# --- the project with the extension ---------------------------------------------------------------
+CONF_EXT = 'extensions = ["myst_parser", "casebook_ext"]\n' + CONF_COMMON
+CONF_PLAIN = 'extensions = ["myst_parser"]\n' + CONF_COMMON + CONF_PLAIN_NAV
+CONF_NEEDS = (
+    'extensions = ["myst_parser", "sphinx_needs"]\n' + CONF_COMMON + CONF_PLAIN_NAV
+    + 'needs_extra_options = ["place", "country", "level", "years", "pillars", "instruments", "themes"]\n'
+)
 
 
 def ext_case_page(source: CaseSource) -> str:
@@ -275,12 +257,17 @@ def ext_case_page(source: CaseSource) -> str:
 
 
 def ext_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
-    """Every page of the project that uses the extension."""
-    pages = common_pages(sources)
+    """Every page of the site the extension builds."""
+    pages = {"index": root_page(sources), "cases/index": "# Find a case\n\n:::{case-finder}\n:::\n"}
+    for group, members in groups_of(sources).items():
+        listing = ":::{case-list}\n:from-toctree:\n:::\n\n"
+        pages[f"cases/{group}"] = f"# {group_title(members)}\n\n{listing}" + toctree((s.id for s in members), True)
     for source in sources:
         pages[source.docname] = ext_case_page(source)
-    for taxonomy, page in BROWSE_PAGES.items():
-        pages[f"browse/{page}"] = f"# {BROWSE_TITLES[taxonomy]}\n\n:::{{case-index}} {taxonomy}\n:::\n"
+    pages["browse/index"] = "# Browse\n" + "".join(
+        f"\n## {TAXONOMY_TITLES[t]}\n\n:::{{case-index}} {t}\n:::\n" for t in TAXONOMY_PAGES)
+    pages["coverage"] = ("# Coverage\n\n## By level\n\n:::{casebook-coverage} level\n:::\n\n"
+                         "## By region\n\n:::{casebook-coverage} region\n:::\n")
     body = ["# Listings\n"]
     for listing in LISTINGS:
         options = "".join(f":{name}: {value}\n" for name, value in listing.options)
@@ -289,65 +276,57 @@ def ext_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
     return pages
 
 
-# --- the baseline: the same information as static Markdown ---------------------------------------
+# --- plain Sphinx: the same information as static Markdown -----------------------------------------
 
 
 def doc_link(source: CaseSource) -> str:
-    """A link to a case page, as the extension's listings show it."""
     return f"{{doc}}`{source.case.title} </{source.docname}>`"
 
 
-def term_link(taxonomy: str, slug: str, label: str) -> str:
-    """A link to a term's block on its browse page (the label the baseline page defines there)."""
-    return f"{{ref}}`{label} <casebook-{taxonomy}-{slug.lower()}>`"
+def term_page(taxonomy: str, slug: str) -> str:
+    return f"browse/{taxonomy}/{slug.lower()}"
+
+
+def term_label(taxonomy: str, value: str) -> str:
+    return country_name(value) if taxonomy == "country" else VOCABS[taxonomy][value].label
+
+
+def term_link(taxonomy: str, value: str) -> str:
+    return f"{{doc}}`{term_label(taxonomy, value)} </{term_page(taxonomy, value)}>`"
 
 
 def years_text(case: Case) -> str:
-    """A year range as the extension prints it."""
     return str(case.years) if case.years else ""
 
 
-def base_related(source: CaseSource, by_id: dict[str, CaseSource],
-                 incoming: dict[str, list[tuple[str, str]]]) -> list[str]:
-    """The related-cases lines of a panel: declared relations, then inverse ones."""
-    rows: list[tuple[str, str]] = [(RELATIONS[r.kind].label, r.target) for r in source.case.related]
-    for other, kind in incoming.get(source.id, []):
-        row = (RELATIONS[kind].inverse, other)
-        if row not in rows:
-            rows.append(row)
-    return [f"  - {f'{label} '.capitalize()}{doc_link(by_id[other])}" for label, other in rows]
-
-
-def base_case_page(source: CaseSource, by_id: dict[str, CaseSource],
-                   incoming: dict[str, list[tuple[str, str]]]) -> str:
-    """A case page with a static facts panel (a topic with a bullet list of the same facts)."""
+def plain_case_page(
+    source: CaseSource, by_id: dict[str, CaseSource], incoming: dict[str, list[tuple[str, str]]]
+) -> str:
+    """A case page with its facts written out, linking terms to their static pages."""
     case = source.case
-
-    def terms(taxonomy: str, values: Sequence[str], vocabulary: Mapping[str, Term]) -> str:
-        return ", ".join(term_link(taxonomy, v, vocabulary[v].label) for v in values)
-
     lines = [case.summary, ""]
     lines.append(f"- **Place:** {case.place}")
-    lines.append("- **Country:** " + ", ".join(term_link("country", c, country_name(c)) for c in case.countries))
-    lines.append(f"- **Level of government:** {terms('level', [case.level], LEVELS)}")
+    lines.append("- **Country:** " + ", ".join(term_link("country", c) for c in case.countries))
+    lines.append(f"- **Level of government:** {term_link('level', case.level)}")
     lines.append("- **Organisations:** " + "; ".join(case.organisations))
     lines.append(f"- **Years:** {years_text(case)}")
-    lines.append(f"- **Status:** {terms('status', [case.status], STATUSES)}")
-    lines.append(f"- **ROAR pillars:** {terms('pillar', case.pillars, PILLARS)}")
-    lines.append(f"- **Instruments:** {terms('instrument', case.instruments, INSTRUMENTS)}")
+    lines.append(f"- **Status:** {term_link('status', case.status)}")
+    lines.append("- **ROAR pillars:** " + ", ".join(term_link("pillar", p) for p in case.pillars))
+    lines.append("- **Instruments:** " + ", ".join(term_link("instrument", i) for i in case.instruments))
     if case.themes:
-        lines.append(f"- **Themes:** {terms('theme', case.themes, THEMES)}")
-    related = base_related(source, by_id, incoming)
+        lines.append("- **Themes:** " + ", ".join(term_link("theme", t) for t in case.themes))
+    related = [(RELATIONS[r.kind].label, r.target) for r in case.related]
+    related += [(RELATIONS[kind].inverse, other) for other, kind in incoming.get(source.id, [])]
     if related:
-        lines.extend(["- **Related cases:**", "", *related, ""])
-    lines.append("- **Resources:** `" + ", ".join(case.resources) + "`")
+        lines.extend(["- **Related cases:**", ""])
+        lines.extend(f"  - {label.capitalize()}: {doc_link(by_id[other])}" for label, other in related)
+        lines.append("")
     lines.append(f"- **Last reviewed:** {case.last_reviewed}")
     panel = "\n".join(lines)
-    return f"# {case.title}\n\n::::{{topic}} {case.title}\n{panel}\n::::\n{narrative(source)}"
+    return f"# {case.title}\n\n::::{{topic}} Facts\n{panel}\n::::\n{narrative(source)}"
 
 
-def base_list(entries: Sequence[CaseSource]) -> str:
-    """A static version of ``case-list``: link, place, countries, years, summary."""
+def plain_list(entries: Sequence[CaseSource]) -> str:
     if not entries:
         return "*No cases yet.*\n"
     items = []
@@ -359,8 +338,7 @@ def base_list(entries: Sequence[CaseSource]) -> str:
     return "\n".join(items)
 
 
-def base_table(entries: Sequence[CaseSource], columns: Sequence[str]) -> str:
-    """A static version of ``case-table`` as a MyST list-table."""
+def plain_table(entries: Sequence[CaseSource], columns: Sequence[str]) -> str:
     if not entries:
         return "*No cases yet.*\n"
     rows = ["* " + "\n  ".join(f"- {COLUMN_TITLES[c]}" for c in columns)]
@@ -373,56 +351,101 @@ def base_table(entries: Sequence[CaseSource], columns: Sequence[str]) -> str:
 
 
 def select(sources: Sequence[CaseSource], query: Query) -> list[CaseSource]:
-    """The cases a listing shows, in its order, chosen with the extension's own Query."""
     by_id = {s.id: s for s in sources}
     return [by_id[case.id] for case in query.run(s.case for s in sources)]
 
 
-def taxonomy_terms(sources: Sequence[CaseSource], taxonomy: str) -> list[tuple[str, str, str, str]]:
-    """(slug, label, description, filter value) of a taxonomy's terms, in the extension's order."""
-    if taxonomy == "country":
-        codes = {c for s in sources for c in s.case.countries}
-        rows = [(c.lower(), country_name(c), "", c) for c in codes]
-        return sorted(rows, key=lambda row: row[1].casefold())
-    vocabulary = {"pillar": PILLARS, "theme": THEMES, "instrument": INSTRUMENTS,
-                  "level": LEVELS, "status": STATUSES}[taxonomy]
-    return [(t.slug, t.label, t.description, t.slug) for t in vocabulary.values()]
+def by_title(sources: Iterable[CaseSource]) -> list[CaseSource]:
+    return sorted(sources, key=lambda s: s.case.title.casefold())
 
 
-def base_term_index(sources: Sequence[CaseSource], taxonomy: str) -> str:
-    """A static version of ``case-index``: per term a label, a rubric with the count, the cases."""
-    blocks = []
-    for slug, label, description, value in taxonomy_terms(sources, taxonomy):
-        entries = select(sources, Query(((taxonomy, (value,)),)))
-        text = f"(casebook-{taxonomy}-{slug})=\n:::{{rubric}} {label} ({len(entries)})\n:::\n\n"
-        if description:
-            text += f"{description}\n\n"
-        blocks.append(text + base_list(entries))
-    return "\n".join(blocks)
+def terms_used(sources: Sequence[CaseSource], taxonomy: str) -> dict[str, list[CaseSource]]:
+    used: dict[str, list[CaseSource]] = {}
+    for source in sources:
+        for value in source.case.values(taxonomy):
+            used.setdefault(value, []).append(source)
+    return used
 
 
-def base_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
-    """Every page of the baseline project, with the same information as the extension's."""
-    pages = common_pages(sources)
+def plain_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
+    """Every page of the plain site: the same information, written out."""
     by_id = {s.id: s for s in sources}
     incoming: dict[str, list[tuple[str, str]]] = {}
     for source in sources:
         for relation in source.case.related:
             incoming.setdefault(relation.target, []).append((source.id, relation.kind))
+    pages = {"index": root_page(sources), "cases/index": "# Find a case\n\n" + plain_list(by_title(sources))}
+    for group, members in groups_of(sources).items():
+        pages[f"cases/{group}"] = f"# {group_title(members)}\n\n{plain_list(members)}\n" + toctree(
+            (s.id for s in members), True)
     for source in sources:
-        pages[source.docname] = base_case_page(source, by_id, incoming)
-    for taxonomy, page in BROWSE_PAGES.items():
-        pages[f"browse/{page}"] = f"# {BROWSE_TITLES[taxonomy]}\n\n{base_term_index(sources, taxonomy)}"
+        pages[source.docname] = plain_case_page(source, by_id, incoming)
+    browse = ["# Browse\n"]
+    term_docs = []
+    for taxonomy in TAXONOMY_PAGES:
+        used = terms_used(sources, taxonomy)
+        browse.append(f"\n## {TAXONOMY_TITLES[taxonomy]}\n")
+        for value, members in sorted(used.items(), key=lambda item: term_label(taxonomy, item[0])):
+            browse.append(f"- {term_link(taxonomy, value)} ({len(members)} cases)")
+            term_docs.append(term_page(taxonomy, value).removeprefix("browse/"))
+            levels: dict[str, list[CaseSource]] = {}
+            for member in by_title(members):
+                levels.setdefault(member.case.level, []).append(member)
+            body = "".join(f"\n## {LEVELS[lv].label} ({len(m)})\n\n{plain_list(m)}" for lv, m in levels.items())
+            pages[term_page(taxonomy, value)] = f"# {term_label(taxonomy, value)}\n\n{len(members)} cases\n{body}"
+    pages["browse/index"] = "\n".join(browse) + "\n\n" + toctree(term_docs, True)
+    rows = []
+    for slug, pillar in PILLARS.items():
+        cells = [str(sum(1 for s in sources if slug in s.case.pillars and s.case.level == lv)) for lv in LEVELS]
+        rows.append("* " + "\n  ".join(f"- {c}" for c in [pillar.label, *cells]))
+    head = "* " + "\n  ".join(f"- {c}" for c in ["Pillar", *(t.label for t in LEVELS.values())])
+    pages["coverage"] = "# Coverage\n\n:::{list-table}\n:header-rows: 1\n\n" + "\n".join([head, *rows]) + "\n:::\n"
     body = ["# Listings\n"]
     for listing in LISTINGS:
         entries = select(sources, listing.query)
-        shown = base_table(entries, listing.columns) if listing.kind == "table" else base_list(entries)
+        shown = plain_table(entries, listing.columns) if listing.kind == "table" else plain_list(entries)
         body.append(f"\n## {listing.heading}\n\n{shown}")
     pages["listings"] = "".join(body)
     return pages
 
 
-# --- writing, building, measuring ----------------------------------------------------------------
+# --- sphinx-needs: the cases as needs, listed by needtable and needlist --------------------------
+
+
+def needs_case_page(source: CaseSource) -> str:
+    case = source.case
+    options = {
+        "id": source.id.upper().replace("-", "_"), "status": case.status,
+        "tags": ";".join([*case.pillars, *case.instruments, *case.themes]),
+        "place": case.place, "country": ",".join(case.countries), "level": case.level,
+        "years": years_text(case), "pillars": ",".join(case.pillars), "instruments": ",".join(case.instruments),
+        "themes": ",".join(case.themes),
+        "links": ",".join(r.target.upper().replace("-", "_") for r in case.related),
+    }
+    text = "".join(f":{k}: {v}\n" for k, v in options.items() if v)
+    return f"# {case.title}\n\n:::{{req}} {case.title}\n{text}\n{case.summary}\n:::\n{narrative(source)}"
+
+
+def needs_pages(sources: Sequence[CaseSource]) -> dict[str, str]:
+    pages = {"index": root_page(sources), "cases/index": "# Find a case\n\n:::{needtable}\n:::\n"}
+    for group, members in groups_of(sources).items():
+        ids = ",".join(s.id.upper().replace("-", "_") for s in members)
+        listing = f':::{{needlist}}\n:filter: id in "{ids}".split(",")\n:::\n\n'
+        pages[f"cases/{group}"] = f"# {group_title(members)}\n\n{listing}" + toctree((s.id for s in members), True)
+    for source in sources:
+        pages[source.docname] = needs_case_page(source)
+    browse = ["# Browse\n"]
+    for taxonomy in ("pillar", "instrument", "theme"):
+        browse.append(f"\n## {TAXONOMY_TITLES[taxonomy]}\n")
+        for slug in VOCABS[taxonomy]:
+            browse.append(f"\n### {VOCABS[taxonomy][slug].label}\n\n:::{{needlist}}\n:tags: {slug}\n:::\n")
+    pages["browse/index"] = "".join(browse)
+    pages["coverage"] = "# Coverage\n\n:::{needtable}\n:columns: id, title, level, pillars\n:::\n"
+    pages["listings"] = "# Listings\n\n:::{needtable}\n:status: evaluating\n:::\n"
+    return pages
+
+
+# --- writing, building, measuring --------------------------------------------------------------------
 
 
 def write_project(root: Path, pages: dict[str, str], conf: str) -> None:
@@ -437,74 +460,61 @@ def write_project(root: Path, pages: dict[str, str], conf: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def build(root: Path, jobs: int, clean: bool) -> tuple[float, list[str]]:
-    """Run ``sphinx-build -b html -q``; return wall-clock seconds and the warning lines."""
+@dataclass(frozen=True)
+class Run:
+    """One ``sphinx-build``: wall and CPU seconds, peak memory (MiB), and the warning lines."""
+
+    wall: float
+    cpu: float
+    peak_mib: float
+    warnings: tuple[str, ...]
+
+
+def build(root: Path, jobs: int = 1, clean: bool = False) -> Run:
+    """``sphinx-build -b html -q`` in a child process, measured by ``/usr/bin/time`` when present."""
     out = root / "_build"
     if clean and out.exists():
         shutil.rmtree(out)
     parallel = ["-j", str(jobs)] if jobs > 1 else []
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", *parallel, "-d", str(out / "doctrees"),
            str(root), str(out / "html")]
+    stats = root / "_time.txt"
+    timed = ["/usr/bin/time", "-o", str(stats), "-f", "%U %S %M", *cmd] if Path("/usr/bin/time").exists() else cmd
     start = time.perf_counter()
-    # cwd=root: ``python -m`` puts the working directory first on sys.path, ahead of PYTHONPATH
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=root)
-    elapsed = time.perf_counter() - start
+    proc = subprocess.run(timed, capture_output=True, text=True, check=False, cwd=root)  # cwd: the tree's casebook_ext
+    wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
-    return elapsed, [line for line in proc.stderr.splitlines() if line.strip()]
+    cpu, peak = float("nan"), float("nan")
+    if stats.exists():
+        user, system, rss = stats.read_text(encoding="utf-8").split()[-3:]
+        cpu, peak = float(user) + float(system), int(rss) / 1024
+    return Run(wall, cpu, peak, tuple(line for line in proc.stderr.splitlines() if line.strip()))
 
 
-def page_mtimes(root: Path) -> dict[str, int]:
-    """Docname -> mtime (ns) of every page written under ``_build/html``."""
+def html_mtimes(root: Path) -> dict[str, int]:
     html = root / "_build" / "html"
-    found = {}
-    for path in html.rglob("*.html"):
-        docname = path.relative_to(html).with_suffix("").as_posix()
-        if docname not in NON_PAGES and not docname.startswith(("_static/", "_sources/")):
-            found[docname] = path.stat().st_mtime_ns
-    return found
+    return {p.relative_to(html).as_posix(): p.stat().st_mtime_ns for p in html.rglob("*.html")
+            if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/"))}
 
 
-def changed_pages(before: dict[str, int], after: dict[str, int]) -> set[str]:
-    """Pages written (or added) between two snapshots."""
-    return {doc for doc, mtime in after.items() if before.get(doc) != mtime}
+def written(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    """Pages written (or added) between two snapshots, Sphinx's own index and search pages left out."""
+    return {p for p, mtime in after.items() if before.get(p) != mtime and p not in ("genindex.html", "search.html")}
+
+
+def output_bytes(root: Path) -> int:
+    html = root / "_build" / "html"
+    return sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
 
 
 def pick_edited(sources: Sequence[CaseSource]) -> CaseSource:
-    """The first case that others relate to and that a listing on ``listings.md`` shows."""
+    """A case that other cases relate to and that a listing shows."""
     targets = {r.target for s in sources for r in s.case.related}
     for source in sources:
         if source.id in targets and any(listing.query.matches(source.case) for listing in LISTINGS):
             return source
     return sources[0]
-
-
-def toctree_parents(sources: Sequence[CaseSource]) -> dict[str, str]:
-    """Docname -> the page whose toctree lists it, as :func:`common_pages` builds them."""
-    parents = {"cases/index": "index", "browse/index": "index", "listings": "index"}
-    parents.update({f"browse/{page}": "browse/index" for page in BROWSE_PAGES.values()})
-    for source in sources:
-        group = source.docname.rsplit("/", 1)[0]
-        parents[source.docname] = f"{group}/index"
-        parents[f"{group}/index"] = "cases/index"
-    return parents
-
-
-def expected_rewrites(sources: Sequence[CaseSource], edited: CaseSource) -> tuple[set[str], set[str]]:
-    """Pages showing the edited case (its own, browse pages, listings, related cases), and their toctree parents.
-
-    Sphinx itself also rewrites the page whose toctree lists each page it writes
-    (``env.files_to_rebuild``), with or without the extension: those are the second set.
-    """
-    by_id = {s.id: s for s in sources}
-    shown = {edited.docname}
-    shown.update(f"browse/{page}" for taxonomy, page in BROWSE_PAGES.items() if edited.case.values(taxonomy))
-    if any(listing.query.matches(edited.case) for listing in LISTINGS):
-        shown.add("listings")
-    shown.update(by_id[r.target].docname for r in edited.case.related if r.target in by_id)
-    shown.update(s.docname for s in sources if any(r.target == edited.id for r in s.case.related))
-    parents = toctree_parents(sources)
-    return shown, {parents[doc] for doc in shown if doc in parents} - shown
 
 
 def edit(source: CaseSource) -> CaseSource:
@@ -517,188 +527,161 @@ def edit(source: CaseSource) -> CaseSource:
     return edited
 
 
-def best_clean(root: Path, jobs: int, repeat: int) -> tuple[float, list[str]]:
-    """The fastest of ``repeat`` clean builds, and the warnings of the last."""
-    times, warnings = [], []
-    for _ in range(repeat):
-        elapsed, warnings = build(root, jobs, clean=True)
-        times.append(elapsed)
-    return min(times), warnings
+@dataclass
+class Site:
+    """What one site measured at one N."""
+
+    name: str
+    clean: Run | None = None
+    clean_j2: Run | None = None
+    edit: Run | None = None
+    edit_pages: set[str] = field(default_factory=set)
+    revert: Run | None = None
+    revert_pages: set[str] = field(default_factory=set)
+    noop: Run | None = None
+    noop_pages: set[str] = field(default_factory=set)
+    bytes: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
-def measure(n: int, workdir: Path, jobs: int, repeat: int) -> Result:
-    """Generate, build and measure both projects for one N."""
-    result = Result(n)
+def measure_site(name: str, root: Path, pages: dict[str, str], conf: str, edited_page: str, edited_text: str,
+                 repeat: int, jobs2: bool) -> Site:
+    site = Site(name)
+    write_project(root, pages, conf)
+    runs = [build(root, clean=True) for _ in range(repeat)]
+    site.clean = min(runs, key=lambda r: r.wall)
+    site.warnings += list(runs[-1].warnings)
+    site.bytes = output_bytes(root)
+    original = (root / f"{edited_page}.md").read_text(encoding="utf-8")
+    for attr, text in (("edit", edited_text), ("revert", original)):
+        before = html_mtimes(root)
+        (root / f"{edited_page}.md").write_text(text, encoding="utf-8")
+        run = build(root)
+        setattr(site, attr, run)
+        setattr(site, f"{attr}_pages", written(before, html_mtimes(root)))
+        site.warnings += list(run.warnings)
+    before = html_mtimes(root)
+    site.noop = build(root)
+    site.noop_pages = written(before, html_mtimes(root))
+    if jobs2:
+        site.clean_j2 = min((build(root, jobs=2, clean=True) for _ in range(repeat)), key=lambda r: r.wall)
+    return site
+
+
+def needs_installed() -> bool:
+    proc = subprocess.run([sys.executable, "-c", "import sphinx_needs"], capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def measure(n: int, workdir: Path, repeat: int, with_needs: bool, jobs2: bool) -> dict[str, Site]:
+    """Generate, build and measure every site for one N."""
     sources = generate(n)
-    ext_root, base_root = workdir / f"n{n}" / "ext", workdir / f"n{n}" / "baseline"
-    pages = ext_pages(sources)
-    result.pages = len(pages)
-    write_project(ext_root, pages, 'extensions = ["myst_parser", "casebook_ext"]\n' + CONF_COMMON)
-    write_project(base_root, base_pages(sources), 'extensions = ["myst_parser"]\n' + CONF_COMMON + CONF_BASELINE_NAV)
-
-    result.clean_base, base_warnings = best_clean(base_root, jobs, repeat)
-    result.clean_ext, ext_warnings = best_clean(ext_root, jobs, repeat)
-    result.warnings = [f"baseline: {w}" for w in base_warnings] + [f"ext: {w}" for w in ext_warnings]
-    page = ext_root / "_build" / "html" / f"{next(s for s in sources if s.id == SIZE_CASE).docname}.html"
-    result.page_bytes = page.stat().st_size
-    result.base_page_bytes = (base_root / page.relative_to(ext_root)).stat().st_size
-
     original = pick_edited(sources)
     edited = edit(original)
-    result.edited = edited.id
     changed = [edited if s.id == edited.id else s for s in sources]
-    result.expected, result.parents = expected_rewrites(changed, edited)
-
-    before = page_mtimes(ext_root)
-    (ext_root / f"{edited.docname}.md").write_text(ext_case_page(edited), encoding="utf-8")
-    result.incr_ext, warnings = build(ext_root, jobs, clean=False)
-    result.warnings += [f"ext incremental: {w}" for w in warnings]
-    after = page_mtimes(ext_root)
-    result.rewritten = changed_pages(before, after)
-
-    result.noop_ext, warnings = build(ext_root, jobs, clean=False)
-    result.warnings += [f"ext no-op: {w}" for w in warnings]
-    result.noop = changed_pages(after, page_mtimes(ext_root))
-
-    before = page_mtimes(base_root)
-    (base_root / f"{edited.docname}.md").write_text(base_pages(changed)[edited.docname], encoding="utf-8")
-    result.incr_base, _ = build(base_root, jobs, clean=False)
-    result.base_rewritten = changed_pages(before, page_mtimes(base_root))
-    return result
+    print(f"N = {n}: ext ...", file=sys.stderr, flush=True)
+    sites = {"ext": measure_site("ext", workdir / f"n{n}" / "ext", ext_pages(sources), CONF_EXT, edited.docname,
+                                 ext_case_page(edited), repeat, jobs2)}
+    print(f"N = {n}: plain ...", file=sys.stderr, flush=True)
+    sites["plain"] = measure_site("plain", workdir / f"n{n}" / "plain", plain_pages(sources), CONF_PLAIN,
+                                  edited.docname, plain_pages(changed)[edited.docname], repeat, jobs2)
+    if with_needs:
+        print(f"N = {n}: sphinx-needs ...", file=sys.stderr, flush=True)
+        sites["needs"] = measure_site("needs", workdir / f"n{n}" / "needs", needs_pages(sources), CONF_NEEDS,
+                                      edited.docname, needs_case_page(edited), repeat, jobs2)
+    return sites
 
 
-# --- reporting ------------------------------------------------------------------------------------
-
-HEADER = ("N", "pages", "clean no-ext (s)", "clean ext (s)", "ext ms/page", "overhead ratio", "incr no-ext (s)",
-          "incr ext (s)", "incr/clean", "pages rewritten", "expected?", "no-op ext (s)", "no-op rewrites",
-          "case page bytes", "size ratio")
+# --- reporting ---------------------------------------------------------------------------------------
 
 
-def row(result: Result, smallest: Result) -> list[str]:
-    """One table row."""
-    return [str(result.n), str(result.pages), f"{result.clean_base:.2f}", f"{result.clean_ext:.2f}",
-            f"{1000 * result.clean_ext / result.pages:.1f}", f"{result.overhead:.2f}x",
-            f"{result.incr_base:.2f}", f"{result.incr_ext:.2f}", f"{result.incr_ext / result.clean_ext:.3f}",
-            f"{len(result.rewritten)} ({len(result.rewritten & result.expected)}+"
-            f"{len(result.rewritten & result.parents)})", "OK" if result.rewrite_ok else "UNEXPECTED",
-            f"{result.noop_ext:.2f}", str(len(result.noop)),
-            str(result.page_bytes), f"{result.page_bytes / smallest.page_bytes:.2f}"]
+def figures(n: int, sites: Mapping[str, Site]) -> dict[str, object]:
+    """One N's figures as JSON: ``edit_pages_written``, ``edit_s``, ``plain_edit_s``... for comparisons."""
+    ext, plain = sites["ext"], sites["plain"]
+    assert ext.clean and plain.clean and ext.edit and plain.edit and ext.noop and plain.noop and ext.revert
+
+    def ratio(a: float, b: float) -> float:
+        return round(a / b, 3) if b else float("nan")
+
+    out: dict[str, object] = {
+        "n": n,
+        "clean_s": round(ext.clean.wall, 2), "plain_clean_s": round(plain.clean.wall, 2),
+        "clean_cpu_s": round(ext.clean.cpu, 2), "plain_clean_cpu_s": round(plain.clean.cpu, 2),
+        "clean_cpu_ratio": ratio(ext.clean.cpu, plain.clean.cpu),
+        "edit_pages_written": len(ext.edit_pages), "plain_edit_pages_written": len(plain.edit_pages),
+        "edit_s": round(ext.edit.wall, 2), "plain_edit_s": round(plain.edit.wall, 2),
+        "edit_ratio": ratio(ext.edit.wall, plain.edit.wall),
+        "revert_pages_written": len(ext.revert_pages), "revert_same_pages": ext.revert_pages == ext.edit_pages,
+        "revert_s": round(ext.revert.wall, 2),
+        "noop_s": round(ext.noop.wall, 2), "plain_noop_s": round(plain.noop.wall, 2),
+        "noop_ratio": ratio(ext.noop.wall, plain.noop.wall), "noop_pages_written": len(ext.noop_pages),
+        "peak_mib": round(ext.clean.peak_mib, 1), "plain_peak_mib": round(plain.clean.peak_mib, 1),
+        "output_bytes": ext.bytes, "plain_output_bytes": plain.bytes,
+        "j2_speedup": ratio(ext.clean.wall, ext.clean_j2.wall) if ext.clean_j2 else None,
+        "plain_j2_speedup": ratio(plain.clean.wall, plain.clean_j2.wall) if plain.clean_j2 else None,
+        "edit_pages": sorted(ext.edit_pages),
+        "warnings": ext.warnings[:5] + plain.warnings[:5],
+    }
+    if "needs" in sites and sites["needs"].clean:
+        needs = sites["needs"]
+        assert needs.clean and needs.edit and needs.noop
+        out.update({"needs_clean_cpu_s": round(needs.clean.cpu, 2), "needs_edit_s": round(needs.edit.wall, 2),
+                    "needs_edit_pages_written": len(needs.edit_pages), "needs_noop_s": round(needs.noop.wall, 2)})
+    return out
 
 
-def print_table(results: Sequence[Result]) -> None:
-    """The results as an aligned plain-text table."""
-    rows = [list(HEADER)] + [row(r, results[0]) for r in results]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
-    for i, cells in enumerate(rows):
-        print(" | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+def print_table(rows: Sequence[dict[str, object]]) -> None:
+    head = ["N", "clean CPU ext/plain (s)", "ratio", "clean wall ext/plain (s)", "edit pages ext/plain",
+            "edit ext/plain (s)", "ratio", "revert pages (same?)", "no-op ext/plain (s)", "ratio",
+            "-j2 speed-up ext/plain", "peak MiB ext/plain", "output MB ext/plain"]
+    lines = [head]
+    for r in rows:
+        lines.append([
+            str(r["n"]), f"{r['clean_cpu_s']} / {r['plain_clean_cpu_s']}", f"{r['clean_cpu_ratio']}x",
+            f"{r['clean_s']} / {r['plain_clean_s']}", f"{r['edit_pages_written']} / {r['plain_edit_pages_written']}",
+            f"{r['edit_s']} / {r['plain_edit_s']}", f"{r['edit_ratio']}x",
+            f"{r['revert_pages_written']} ({'yes' if r['revert_same_pages'] else 'no'})",
+            f"{r['noop_s']} / {r['plain_noop_s']}", f"{r['noop_ratio']}x",
+            f"{r['j2_speedup']} / {r['plain_j2_speedup']}", f"{r['peak_mib']} / {r['plain_peak_mib']}",
+            f"{int(r['output_bytes']) / 1e6:.1f} / {int(r['plain_output_bytes']) / 1e6:.1f}",  # type: ignore[call-overload]
+        ])
+        if "needs_clean_cpu_s" in r:
+            lines[-1].append(f"needs: clean CPU {r['needs_clean_cpu_s']}, edit {r['needs_edit_s']} s "
+                             f"({r['needs_edit_pages_written']} pages), no-op {r['needs_noop_s']} s")
+    widths = [max(len(line[i]) for line in lines if i < len(line)) for i in range(len(head))]
+    for i, line in enumerate(lines):
+        print(" | ".join(cell.rjust(widths[j]) if j < len(widths) else cell for j, cell in enumerate(line)))
         if i == 0:
             print("-+-".join("-" * w for w in widths))
-
-
-def names(docnames: Iterable[str], limit: int = 20) -> str:
-    """Sorted docnames, comma-separated, the tail elided past ``limit``."""
-    shown = sorted(docnames)
-    more = f", ... ({len(shown) - limit} more)" if len(shown) > limit else ""
-    return ", ".join(shown[:limit]) + more
-
-
-def print_details(results: Sequence[Result]) -> None:
-    """Per N: the edited case, the rewritten pages against the expected ones, and warnings."""
-    for r in results:
-        print(f"\nN = {r.n}: edited {r.edited} (title and summary); the extension build rewrote {len(r.rewritten)}:")
-        print(f"  showing the case ({len(r.rewritten & r.expected)}/{len(r.expected)}): "
-              f"{names(r.rewritten & r.expected)}")
-        print(f"  their toctree parents, which Sphinx rewrites itself ({len(r.rewritten & r.parents)}/"
-              f"{len(r.parents)}): {names(r.rewritten & r.parents)}")
-        if r.rewritten - r.expected - r.parents:
-            print(f"  unexpected: {names(r.rewritten - r.expected - r.parents)}")
-        if (r.expected | r.parents) - r.rewritten:
-            print(f"  missing (expected, not rewritten): {names((r.expected | r.parents) - r.rewritten)}")
-        print(f"  baseline, same edit, rewrote ({len(r.base_rewritten)}): {names(r.base_rewritten)}")
-        if r.noop:
-            print(f"  no-op rebuild rewrote: {names(r.noop)}")
-        print(f"  {SIZE_CASE} bytes: ext {r.page_bytes}, baseline {r.base_page_bytes}")
-        print(f"  warnings: {len(r.warnings)}")
-        for warning in r.warnings[:10]:
-            print(f"    {warning}")
-
-
-def verdict(ok: bool | None) -> str:
-    """PASS, FAIL or n/a (when the sizes run do not allow the check)."""
-    return "n/a" if ok is None else ("PASS" if ok else "FAIL")
-
-
-def print_targets(results: Sequence[Result]) -> bool:
-    """The issue's targets, each PASS / FAIL; True if none failed."""
-    by_n = {r.n: r for r in results}
-    largest, smallest = results[-1], results[0]
-    at_1000 = by_n.get(1000)
-    checks = [
-        ("overhead at N=1000 <= 1.2x", None if at_1000 is None else at_1000.overhead <= 1.2,
-         f"{at_1000.overhead:.2f}x" if at_1000 else "N=1000 not run"),
-        (f"overhead not growing from 1000 to {largest.n} (+0.05 noise)",
-         None if at_1000 is None or largest.n <= 1000 else largest.overhead <= at_1000.overhead + 0.05,
-         f"{at_1000.overhead:.2f}x -> {largest.overhead:.2f}x" if at_1000 else "N=1000 not run"),
-        ("one edited case rewrites exactly the expected pages", all(r.rewrite_ok for r in results),
-         ", ".join(f"N={r.n}: {'OK' if r.rewrite_ok else 'UNEXPECTED'}" for r in results)),
-        ("no-op rebuild rewrites nothing", all(not r.noop for r in results),
-         ", ".join(f"N={r.n}: {len(r.noop)}" for r in results)),
-        (f"case page at N={largest.n} <= 2x its size at N={smallest.n}",
-         largest.page_bytes <= 2 * smallest.page_bytes, f"{largest.page_bytes / smallest.page_bytes:.2f}x"),
-        ("no warnings", all(not r.warnings for r in results), f"{sum(len(r.warnings) for r in results)} warnings"),
-    ]
-    print("\ntargets")
-    for name, ok, detail in checks:
-        print(f"  {verdict(ok):4}  {name}: {detail}")
-    return all(ok is not False for _, ok, _ in checks)
-
-
-def ext_location(cwd: Path) -> str:
-    """Where the sphinx-build subprocesses import ``casebook_ext`` from."""
-    code = "import casebook_ext, pathlib; print(pathlib.Path(casebook_ext.__file__).parent)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd)
-    return proc.stdout.strip()
-
-
-def snapshot(workdir: Path, argv: Sequence[str]) -> None:
-    """Copy the installed ``casebook_ext`` into the work dir and re-run this script on the copy."""
-    import casebook_ext
-
-    target = workdir / "_snapshot"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(Path(casebook_ext.__file__).parent, target / "casebook_ext",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")])))
-    args = [a for a in argv if a != "--snapshot"]
-    print(f"casebook_ext snapshot: {target / 'casebook_ext'}", file=sys.stderr, flush=True)
-    sys.exit(subprocess.run([sys.executable, __file__, *args], env=env, check=False).returncode)
+    for r in rows:
+        print(f"\nN = {r['n']}: the edit wrote {r['edit_pages_written']} pages: {', '.join(r['edit_pages'])}")  # type: ignore[arg-type]
+        if r["warnings"]:
+            print("  warnings: " + "; ".join(r["warnings"]))  # type: ignore[arg-type]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse arguments, measure every N, print the table and the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
-    parser.add_argument("--repeat", type=int, default=1, help="clean builds per project; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=1, help="clean builds per site; the fastest counts")
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / "_work")
-    parser.add_argument("-j", "--jobs", type=int, default=1, help="sphinx-build -j for every build")
-    parser.add_argument("--snapshot", action="store_true", help="measure a copy of casebook_ext taken at the start")
+    parser.add_argument("--with-needs", action="store_true", help="add sphinx-needs as a third site, if installed")
+    parser.add_argument("--no-j2", action="store_true", help="skip the -j 2 clean builds")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON, one object per N")
     args = parser.parse_args(argv)
-    if args.snapshot:
-        snapshot(args.workdir.resolve(), sys.argv[1:] if argv is None else argv)
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    location = ext_location(workdir)
-    print(f"casebook_ext used by sphinx-build: {location}", file=sys.stderr, flush=True)
-    results = []
+    with_needs = args.with_needs and needs_installed()
+    if args.with_needs and not with_needs:
+        print("sphinx-needs is not installed (pip install sphinx-needs): measuring without it", file=sys.stderr)
+    rows = []
     for n in sorted(set(args.sizes)):
-        print(f"N = {n} ...", file=sys.stderr, flush=True)
-        results.append(measure(n, workdir, args.jobs, max(1, args.repeat)))
-    print(f"sphinx-build -b html -q -j {args.jobs}; clean times are the fastest of {max(1, args.repeat)} build(s); "
-          f"casebook_ext from {location}")
-    print_table(results)
-    print_details(results)
-    return 0 if print_targets(results) else 1
+        rows.append(figures(n, measure(n, workdir, max(1, args.repeat), with_needs, not args.no_j2)))
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print(f"sphinx-build -b html -q, furo, collapsed sidebar; {os.cpu_count()} CPUs; "
+          f"clean builds: the fastest of {max(1, args.repeat)}")
+    print_table(rows)
+    return 0
 
 
 if __name__ == "__main__":
