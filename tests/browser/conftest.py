@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import harness
 import pytest
-from harness import AXE_NOTES, BLOCKING, DESKTOP, HEIGHTS, PageReport, Visit
+from harness import AXE_NOTES, BLOCKING, DESKTOP, HEIGHTS, OpenPage, PageReport, Visit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -95,9 +95,6 @@ def open_visit(
     visit.record()
     visit.page.goto(url, wait_until="load")
     return context, visit
-
-
-OpenPage = Callable[..., Visit]
 
 
 @pytest.fixture

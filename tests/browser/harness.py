@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,3 +197,7 @@ class PageReport:
     violations: list[dict[str, Any]]
     bytes_transferred: int
     icons: list[str]
+
+
+#: ``open_page(path, width=DESKTOP, javascript=True, permissions=())``: the tests' page fixture.
+OpenPage = Callable[..., Visit]
