@@ -99,11 +99,13 @@ def open_visit(
 
 @pytest.fixture
 def open_page(browser: Browser, base_url: str) -> Iterator[OpenPage]:
-    """``open_page("cases/index.html", width=390, javascript=False)``: a page in a fresh context."""
+    """``open_page("cases/index.html", width=390, javascript=False)``: a page of the casebook (or any
+    address on the test servers) in a fresh context, closed after the test."""
     contexts: list[BrowserContext] = []
 
     def open_(path: str, width: int = DESKTOP, **options: Any) -> Visit:
-        context, visit = open_visit(browser, base_url + path, width, **options)
+        url = path if "://" in path else base_url + path
+        context, visit = open_visit(browser, url, width, **options)
         contexts.append(context)
         return visit
 

@@ -42,6 +42,21 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 HOST = "127.0.0.1"
+CASE_PAGE = "cases/camden-mission-led-procurement.html"
+#: The pages a reader lands on (and the contributors' page with the most code blocks), by name.
+READER_PAGES = {
+    "landing": "index.html",
+    "case": CASE_PAGE,
+    "browse": "browse/index.html",
+    "term": "browse/pillar/routes.html",
+    "resource-guide": "resources/by-kind.html",
+    "finder": "cases/index.html",
+    "coverage": "coverage.html",
+    "search": "search.html?q=procurement",
+    "references": "references.html",
+    "data": "data.html",
+    "contributing": "contributing.html",
+}
 INSTALL = "bash tests/browser/install.sh  (apt-get install chromium; npm ci --prefix tests/browser)"
 
 

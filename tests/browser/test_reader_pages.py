@@ -8,25 +8,11 @@ from urllib.parse import urlsplit
 
 import harness
 import pytest
-from harness import BLOCKING, DESKTOP, PHONE, SMALL_PHONE, PageReport
+from harness import BLOCKING, CASE_PAGE, DESKTOP, PHONE, READER_PAGES, SMALL_PHONE, PageReport
 
-CASE_PAGE = "cases/camden-mission-led-procurement.html"
-PAGES = {
-    "landing": "index.html",
-    "case": CASE_PAGE,
-    "browse": "browse/index.html",
-    "term": "browse/pillar/routes.html",
-    "resource-guide": "resources/by-kind.html",
-    "finder": "cases/index.html",
-    "coverage": "coverage.html",
-    "search": "search.html?q=procurement",
-    "references": "references.html",
-    "data": "data.html",
-    "contributing": "contributing.html",  # the pages with the most code blocks
-}
 VIEWS = [
     pytest.param(path, width, id=f"{name}-{width}")
-    for name, path in PAGES.items()
+    for name, path in READER_PAGES.items()
     for width in ((DESKTOP, PHONE, SMALL_PHONE) if path == CASE_PAGE else (DESKTOP, PHONE))
 ]
 
