@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import scale
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests" / "browser"))
-import harness  # tests/browser is not a package: found through sys.path
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from browser import harness  # tests/browser/harness.py, found through sys.path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Response

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests" / "browser"))
-import harness  # tests/browser is not a package: found through sys.path
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from browser import harness  # tests/browser/harness.py, found through sys.path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import harness
 import pytest
-from harness import AXE_NOTES, BLOCKING, DESKTOP, HEIGHTS, OpenPage, PageReport, Visit
+
+from . import harness
+from .harness import AXE_NOTES, BLOCKING, DESKTOP, HEIGHTS, OpenPage, PageReport, Visit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from harness import OpenPage
+    from .harness import OpenPage
 
 CASE_ID = "camden-mission-led-procurement"
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from finder_model import (
+
+from .finder_model import (
     choose,
     expected_status,
     matching,
@@ -20,7 +21,7 @@ from finder_model import (
 )
 
 if TYPE_CHECKING:
-    from harness import OpenPage
+    from .harness import OpenPage
 
 FINDER = "cases/index.html"
 Cases = list[dict[str, Any]]

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import harness
 import pytest
-from finder_model import (
+
+from . import harness
+from .finder_model import (
     choose,
     expected_status,
     matching,
@@ -24,7 +25,7 @@ from finder_model import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from harness import OpenPage
+    from .harness import OpenPage
 
 N = 1000
 BENCHMARKS = harness.REPO / "benchmarks"

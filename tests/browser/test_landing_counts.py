@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from casebook_ext.model import MULTIPLE_COUNTRIES
 
 if TYPE_CHECKING:
-    from harness import OpenPage
     from sphinx.environment import BuildEnvironment
+
+    from .harness import OpenPage
 
 
 def expected_counts(cases: list[dict[str, Any]], env: BuildEnvironment) -> dict[str, int]:

@@ -6,9 +6,10 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import harness
 import pytest
-from harness import BLOCKING, CASE_PAGE, DESKTOP, PHONE, READER_PAGES, SMALL_PHONE, PageReport
+
+from . import harness
+from .harness import BLOCKING, CASE_PAGE, DESKTOP, PHONE, READER_PAGES, SMALL_PHONE, PageReport
 
 VIEWS = [
     pytest.param(path, width, id=f"{name}-{width}")

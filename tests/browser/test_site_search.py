@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import pytest
 
 if TYPE_CHECKING:
-    from harness import OpenPage
     from playwright.sync_api import Page
+
+    from .harness import OpenPage
 
 
 def results(page: Page) -> list[str]:

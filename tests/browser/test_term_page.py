@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from harness import OpenPage
+    from .harness import OpenPage
 
 TERM_PAGE = "browse/pillar/routes.html"
 
