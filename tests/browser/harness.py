@@ -57,7 +57,7 @@ READER_PAGES = {
     "data": "data.html",
     "contributing": "contributing.html",
 }
-INSTALL = "bash tests/browser/install.sh  (apt-get install chromium; npm ci --prefix tests/browser)"
+INSTALL = "bash tests/browser/install.sh (apt-get install chromium; npm ci --prefix tests/browser)"
 
 
 def missing() -> list[str]:
