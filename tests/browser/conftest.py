@@ -3,6 +3,9 @@
 Every page a test opens records its console errors, its failed requests and the host of every
 request, so each test can assert what a reader would notice. When Chromium or axe-core is
 missing the tests skip, saying what to install, except under CI (``CI`` set), where they fail.
+
+The fixtures live as long as this package's tests, not the session: Playwright's synchronous API
+keeps an event loop running while it is started, and the suite's later tests call ``asyncio.run``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def browser_tools() -> None:
     """Skip (or, under CI, fail) when Chromium, axe-core or Playwright is missing, saying which."""
     lacking = harness.missing()
@@ -34,7 +37,7 @@ def browser_tools() -> None:
         pytest.skip(f"browser tests need {'; '.join(lacking)}; install with {harness.INSTALL}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The casebook in ``docs/``, built once as HTML, strictly (``-n -W --keep-going``)."""
     out = tmp_path_factory.mktemp("casebook-html")
@@ -43,13 +46,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(site: Path) -> Iterator[str]:
     with harness.serve(site) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     from playwright.sync_api import sync_playwright
 
@@ -57,21 +60,21 @@ def playwright() -> Iterator[Playwright]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = harness.launch(playwright)
     yield browser
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cases(site: Path) -> list[dict[str, Any]]:
     """Every case as the build published it in ``cases.json``."""
     data: dict[str, Any] = json.loads((site / "cases.json").read_text(encoding="utf-8"))
     return list(data["cases"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def build_env(site: Path) -> BuildEnvironment:
     """The build's environment, as Sphinx pickled it next to the HTML."""
     with (site / ".doctrees" / "environment.pickle").open("rb") as stream:
@@ -115,9 +118,9 @@ def open_page(browser: Browser, base_url: str) -> Iterator[OpenPage]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def page_report(browser: Browser, base_url: str) -> Callable[[str, int], PageReport]:
-    """The report of a page at a width, measured once per session and shared by the tests that read it."""
+    """The report of a page at a width, measured once and shared by the tests that read it."""
     cache: dict[tuple[str, int], PageReport] = {}
     axe = harness.AXE.read_text(encoding="utf-8")
 
