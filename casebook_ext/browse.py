@@ -144,7 +144,7 @@ def page_context(app: Sphinx, domain: CasebookDomain, name: str, taxonomy: str, 
     host = domain.index.hosts.get(taxonomy)
     if host:
         back = builder.get_relative_uri(name, host) + "#" + term_anchor(taxonomy, slug)
-        text = f"Every {kind.lower()}"
+        text = f"Every {_in_a_sentence(kind)}"
         summary += nodes.reference(text, text, refuri=back, internal=True)
     page += summary
 
@@ -190,6 +190,12 @@ def page_context(app: Sphinx, domain: CasebookDomain, name: str, taxonomy: str, 
         "sourcename": "",
         "page_source_suffix": "",
     }
+
+
+def _in_a_sentence(label: str) -> str:
+    """A taxonomy's label inside a sentence: "Level of government" -> "level of government", "ROAR pillar" kept."""
+    first, _, rest = label.partition(" ")
+    return " ".join(w for w in (first if first.isupper() else first.lower(), rest) if w)
 
 
 def _escape(text: str) -> str:

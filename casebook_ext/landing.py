@@ -84,7 +84,7 @@ def _host(domain: CasebookDomain, kind: str) -> str | None:
 
 
 def stats(env: Any, domain: CasebookDomain, docname: str) -> nodes.Element:
-    """``19 cases · 11 countries · 216 sources · 24 open questions``, each a link where a page lists them."""
+    """``19 cases · 11 countries · 216 sources · 24 open questions``, each word a link where a page lists them."""
     numbers = counts(env, domain)
     targets = {
         "cases": _host(domain, "finder"),
@@ -98,18 +98,18 @@ def stats(env: Any, domain: CasebookDomain, docname: str) -> nodes.Element:
         if i:
             para += nodes.Text(" \u00b7 ")
         word = words[key] if number == 1 else ("countries" if key == "countries" else words[key] + "s")
-        shown = nodes.inline(
-            "", "", nodes.strong(str(number), str(number), classes=["casebook-count", f"casebook-count-{key}"])
-        )
-        shown += nodes.Text(f" {word}")
+        para += nodes.strong(str(number), str(number), classes=["casebook-count", f"casebook-count-{key}"])
+        para += nodes.Text(" ")
+        # The number stays outside the link: Sphinx resolves a page link by rewriting its content as
+        # plain text, which dropped the number's element (and its class and styling) from the page.
         target = targets[key]
         if target:
             link = doc_link(docname, target)
             link["refexplicit"] = True
-            link.children = [shown]
+            link.children = [nodes.inline(word, word)]
             para += link
         else:
-            para += shown
+            para += nodes.Text(word)
     return para
 
 
