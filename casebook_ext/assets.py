@@ -3,7 +3,9 @@
 sphinx-design adds its stylesheet and script to every page; a page with no sphinx-design
 component drops them. Sphinx HTML-escapes object names in ``searchindex.js`` and its search
 script escapes them again, so titles with ``&`` or an apostrophe showed entities in search
-results: the names are stored unescaped and escaped once, when shown.
+results: the names are stored unescaped and escaped once, when shown. A case's own index entry
+points at its page rather than its title's anchor, so that search lists the case once: Sphinx
+merges a page's title match and index entry only when their anchors are the same.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+
+from casebook_ext.model import CASE_ANCHOR_PREFIX
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -73,7 +77,8 @@ def _keep_index_entries(index: dict[str, Any], outdir: Path) -> None:
     fresh: dict[str, list[list[Any]]] = {}
     for term, hits in index.get("indexentries", {}).items():
         for doc, anchor, main in hits:
-            fresh.setdefault(docnames[doc], []).append([term, anchor, main])
+            at_page_top = isinstance(anchor, str) and anchor.startswith(CASE_ANCHOR_PREFIX)
+            fresh.setdefault(docnames[doc], []).append([term, "" if at_page_top else anchor, main])
     path = outdir / ENTRIES_FILE
     try:
         kept: dict[str, list[list[Any]]] = json.loads(path.read_text(encoding="utf-8"))

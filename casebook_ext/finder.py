@@ -86,6 +86,8 @@ def visit_html(self: HTML5Translator, node: casebook_finder) -> None:
     out = [
         '<div class="casebook-finder" data-casebook-finder>',
         '<form class="casebook-finder-controls" role="search" aria-label="Filter the cases" hidden></form>',
+        '<noscript><p class="casebook-finder-nojs">The filters need JavaScript, which is off in this '
+        "browser: every case is listed below, by title.</p></noscript>",
         f'<p class="casebook-finder-count" role="status" aria-live="polite">{len(entries)} cases</p>',
         '<ol class="casebook-finder-results">',
     ]

@@ -189,18 +189,26 @@ def guide(
 
     full = group_by == "kind" and not needs_link
     out: list[nodes.Node] = []
+    jumps = nodes.paragraph(classes=["casebook-guide-jumps"])
     for slug, heading in headings.items():
         members = groups.get(slug, [])
         if not members:
             continue
         title = f"{heading} ({len(members)})"
+        anchor = f"casebook-guide-{group_by}-{slug or 'none'}"
+        if len(jumps):
+            jumps += nodes.Text(" \u00b7 ")
+        jumps += nodes.reference(title, title, refid=anchor, internal=True)
         block = nodes.container(classes=["casebook-guide-group"])
+        block += nodes.target("", "", ids=[anchor])
         block += nodes.rubric(title, title)
         items = nodes.bullet_list(classes=["casebook-guide"])
         for resource in members:
             items += _entry(env, docname, resource, who[resource.key]) if full else _pointer(env, docname, resource)
         block += items
         out.append(block)
+    if len(out) > 1:  # a long page: the reader can jump to a group rather than scroll through them
+        out.insert(0, jumps)
     if not out:
         text = "Every resource has a link." if needs_link else "No resources yet."
         out.append(nodes.paragraph(text, text, classes=["casebook-empty"]))

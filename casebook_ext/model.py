@@ -119,8 +119,11 @@ class WantedEntry:
 # --- anchors: the stable ids that links, the inventory and other sites point to -------------
 
 
+CASE_ANCHOR_PREFIX = "casebook-case-"
+
+
 def case_anchor(case_id: str) -> str:
-    return f"casebook-case-{case_id}"
+    return f"{CASE_ANCHOR_PREFIX}{case_id}"
 
 
 def term_anchor(taxonomy: str, slug: str) -> str:

@@ -43,6 +43,8 @@ SUBTYPES: dict[str, str] = {
     "unknown_resource": "A case's resources name a BibTeX key that no .bib file defines.",
     "resource_missing_field": "A resource lacks a field its BibTeX style requires; a bibliography would drop its link.",
     "resource_no_link": 'A resource has neither a DOI nor a URL: list these to build the "needs a link" queue.',
+    "resource_bad_field": "A resource's ``casebook_kind``, ``casebook_pillars`` or ``casebook_status`` holds a value "
+    "the casebook does not know; the value is ignored.",
     "resource_uncited": "A resource is cited by no case and no page.",
     "review_due": "``casebook check``: a case's last review is older than ``casebook_stale_after`` (the build flags "
     "it on the page instead of warning, so that a build does not fail with time alone).",

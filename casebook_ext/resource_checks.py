@@ -11,7 +11,8 @@ from casebook_ext import bibliography
 from casebook_ext.formatting import format_entry
 from casebook_ext.guide import Citers, citers
 from casebook_ext.problems import WARNING_TYPE
-from casebook_ext.resources import entry_line
+from casebook_ext.resources import KIND_FIELD, KINDS, STATUS_FIELD, entry_line
+from casebook_ext.schema import suggest
 from casebook_ext.urls import SAFE_SCHEMES, scheme_of
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def check(env: BuildEnvironment, domain: CasebookDomain) -> None:
         return
     who = citers(env, domain)
     files = bibliography.bib_files(env)
+    pillars = tuple(domain.vocabularies["pillar"])
     for key, resource in bibliography.resources(env).items():
         cited = who.get(key)
         location = _location(cited, key, files)
@@ -41,6 +43,19 @@ def check(env: BuildEnvironment, domain: CasebookDomain) -> None:
                 ", ".join((*SAFE_SCHEMES, "doi")),
                 type=WARNING_TYPE,
                 subtype="unsafe_url",
+                location=_entry_location(key, files),
+            )
+        for field, value in resource.unknown:
+            known = {KIND_FIELD: KINDS, STATUS_FIELD: ("unverified",)}.get(field, pillars)
+            logger.warning(
+                "resource %r: %s = {%s} is not a value the casebook knows (known: %s), so it is ignored%s",
+                key,
+                field,
+                value,
+                ", ".join(known),
+                suggest(value, list(known)),
+                type=WARNING_TYPE,
+                subtype="resource_bad_field",
                 location=_entry_location(key, files),
             )
         _, missing = format_entry(data, env.config.bibtex_default_style, resource)

@@ -24,6 +24,9 @@ KINDS: Mapping[str, str] = {
     "journal-article": "Journal articles",
     "working-paper": "Working papers",
     "policy-report": "Policy reports",
+    "official-document": "Laws, plans and official documents",
+    "news": "News and press articles",
+    "blog-post": "Blog posts and commentary",
     "web-page": "Web pages",
     "other": "Other sources",
 }
@@ -46,6 +49,8 @@ class Resource:
     pillars: tuple[str, ...]
     #: Everything the entry says, so a page showing it is rewritten when the .bib changes.
     fingerprint: str
+    #: Values of the casebook's own fields that it does not know (field, value): they are ignored.
+    unknown: tuple[tuple[str, str], ...] = ()
 
     @property
     def link(self) -> str:
@@ -101,6 +106,13 @@ def load(
     out: dict[str, Resource] = {}
     for key, entry in data.entries.items():
         declared = [p.strip() for p in entry.fields.get(PILLARS_FIELD, "").split(",") if p.strip()]
+        kind = str(entry.fields.get(KIND_FIELD, "")).strip()
+        status = str(entry.fields.get(STATUS_FIELD, "")).strip()
+        unknown = [(PILLARS_FIELD, p) for p in declared if p not in pillars]
+        if kind and kind not in KINDS:
+            unknown.insert(0, (KIND_FIELD, kind))
+        if status and status.lower() != "unverified":
+            unknown.append((STATUS_FIELD, status))
         out[key] = Resource(
             key=key,
             kind=kind_of(entry),
@@ -110,6 +122,7 @@ def load(
             unverified=entry.fields.get(STATUS_FIELD, "").strip().lower() == "unverified",
             pillars=tuple(p for p in declared if p in pillars),
             fingerprint=_fingerprint(entry),
+            unknown=tuple(unknown),
         )
     return out
 

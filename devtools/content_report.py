@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = "docs/cases"
+NONE = "\u2013"  # a case missing from one side
 NOT_CASES = {"index", "cities", "national", "wanted"}
 FIELD = re.compile(r"^:([a-z-]+):\s*(.*)$")
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
@@ -76,7 +77,7 @@ def parse(case_id: str, text: str) -> CaseText:
     paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", plain) if len(p.split()) >= 20)
     return CaseText(
         id=case_id,
-        words=len(re.findall(r"\b[\w’'-]+\b", plain)),
+        words=len(re.findall(r"\b[\w\u2019'-]+\b", plain)),
         sources=frozenset(sources),
         fields=frozenset(fields),
         silences=sum(1 for s in sentences if SILENCE.search(s)),
@@ -98,7 +99,9 @@ def at_revision(revision: str) -> dict[str, str]:
 
 
 def in_tree() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / CASES).glob("*.md")) if p.stem not in NOT_CASES}
+    return {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / CASES).glob("*.md")) if p.stem not in NOT_CASES
+    }
 
 
 def shared_paragraphs(cases: dict[str, CaseText]) -> dict[str, int]:
@@ -114,7 +117,7 @@ def report(before: dict[str, str], after: dict[str, str]) -> str:
     rows = [("case", "words", "sources", "fields", "silences", "shared ¶")]
 
     def cell(a: int | None, b: int | None) -> str:
-        return f"{'–' if a is None else a} → {'–' if b is None else b}"
+        return f"{NONE if a is None else a} \u2192 {NONE if b is None else b}"
 
     for cid in sorted(old.keys() | new.keys()):
         o, n = old.get(cid), new.get(cid)
@@ -136,14 +139,20 @@ def report(before: dict[str, str], after: dict[str, str]) -> str:
         (
             f"all ({len(old)} → {len(new)} cases)",
             cell(total(old, lambda c: c.words), total(new, lambda c: c.words)),
-            cell(len(set().union(*(c.sources for c in old.values()))), len(set().union(*(c.sources for c in new.values())))),
+            cell(
+                len(set().union(*(c.sources for c in old.values()))),
+                len(set().union(*(c.sources for c in new.values()))),
+            ),
             cell(total(old, lambda c: len(c.fields)), total(new, lambda c: len(c.fields))),
             cell(total(old, lambda c: c.silences), total(new, lambda c: c.silences)),
             cell(sum(old_shared.values()), sum(new_shared.values())),
         )
     )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))) for r in rows]
+    lines = [
+        "  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True)))
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -34,7 +34,21 @@ def test_each_resource_problem_warns_once_at_the_citing_case_or_the_bib_entry(re
         ("one.md:10", "resource_missing_field", "rep2019"),
         ("one.md:10", "resource_no_link", "nolink"),
         ("refs.bib:38", "resource_uncited", "orphan"),
+        ("refs.bib:52", "resource_bad_field", "typo2024"),
     }
+
+
+def test_a_mistyped_kind_or_pillar_in_a_bib_entry_is_named_with_a_suggestion(res: Project) -> None:
+    build = res.build()
+    warnings = [w for w in strip_colors(build.warnings).splitlines() if "resource_bad_field" in w]
+    assert len(warnings) == 2
+    kind, pillar = warnings
+    assert "refs.bib:52" in kind and "casebook_kind = {newz}" in kind and "did you mean 'news'?" in kind
+    assert "casebook_pillars = {rootes}" in pillar and "did you mean 'routes'?" in pillar
+    # The entry is still listed, under the kind its type gives, and filed under its known pillar.
+    guide = build.page("guide")
+    other = guide.split('<p class="rubric">Other sources (')[1]
+    assert 'id="casebook-resource-typo2024"' in other
 
 
 def test_a_case_lists_its_resources_formatted_with_their_links(res: Project) -> None:
@@ -57,9 +71,16 @@ def test_the_guide_groups_by_kind_with_stable_anchors_and_backlinks(res: Project
         "Journal articles (1)",
         "Working papers (1)",
         "Policy reports (1)",
+        "News and press articles (1)",
         "Web pages (1)",
-        "Other sources (2)",
+        "Other sources (3)",
     ]
+    # A long guide opens with a line of links to its groups.
+    jumps = html.split('class="casebook-guide-jumps"')[1].split("</p>")[0]
+    assert re.findall(r'href="#(casebook-guide-kind-[\w-]+)"', jumps) == re.findall(
+        r'<span class="target" id="(casebook-guide-kind-[\w-]+)"', html
+    )
+    assert len(re.findall("casebook-guide-kind-", jumps)) == 6
     entry = html.split('id="casebook-resource-art2020"')[1].split("</li>")[0]
     assert 'href="one.html#casebook-case-one"' in entry and 'href="page.html"' in entry
     orphan = html.split('id="casebook-resource-orphan"')[1].split("</li>")[0]
@@ -100,6 +121,9 @@ def test_the_guide_renders_in_latex_and_text(res: Project, builder: str) -> None
         tex = next(out.glob("*.tex")).read_text(encoding="utf8")
         assert r"\label{\detokenize{guide:casebook-resource-art2020}}" in tex
         assert r"\hyperref[\detokenize{guide:casebook-resource-art2020}]" in tex
+        # The line of links to the guide's groups points at labels the PDF defines.
+        assert r"\hyperref[\detokenize{guide:casebook-guide-kind-news}]" in tex
+        assert r"\label{\detokenize{guide:casebook-guide-kind-news}}" in tex
 
 
 def test_editing_a_bib_entry_rewrites_every_page_that_shows_it(res: Project) -> None:

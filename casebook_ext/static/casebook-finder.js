@@ -40,12 +40,14 @@
   form.append(searchBox);
   var boxes = {};
   var panels = {};
+  var wide = !window.matchMedia || window.matchMedia("(min-width: 46em)").matches;
   facets.forEach(function (facet, position) {
     var values = Object.keys(config.labels[facet]);
     if (!values.length) return;
-    /* Each facet folds away (the first two start open), so the results stay near the top. */
+    /* Each facet folds away, so the results stay near the top; on a wide screen the first two
+       start open, on a phone none does. */
     var panel = el("details", { "class": "casebook-facet-panel" });
-    if (position < 2) panel.open = true;
+    if (position < 2 && wide) panel.open = true;
     var summary = el("summary", {}, config.names[facet]);
     var chosenCount = el("span", { "class": "casebook-facet-chosen" });
     summary.append(chosenCount);

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import pytest
-
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -21,13 +19,6 @@ def results(page: Page) -> list[str]:
     return [str(href).split("#")[0] for href in hrefs]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="each case is listed twice: its general-index entry (directives.index_entries, anchored at "
-    "#casebook-case-ID) and its page; Sphinx's search merges results only when their anchors are equal. "
-    "Fix outside the reader-facing files: drop that anchor from the index entries in searchindex.js "
-    "(assets.unescape_search_names already rewrites it).",
-)
 def test_a_case_s_title_finds_that_case_first_and_once(
     open_page: OpenPage, base_url: str, cases: list[dict[str, Any]]
 ) -> None:
