@@ -42,6 +42,7 @@ html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"
 html_css_files = ["casebook-site.css"]
+html_js_files = ["casebook-site.js"]
 # The published address (GitHub Pages or Read the Docs set it when they build): citations, the data and
 # the case URLs use it; a local build leaves it empty and uses relative addresses.
 html_baseurl = os.environ.get("CASEBOOK_BASEURL") or os.environ.get("READTHEDOCS_CANONICAL_URL", "")
