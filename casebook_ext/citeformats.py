@@ -26,6 +26,15 @@ def _date_words(record: CaseRecord, casebook: Casebook) -> str:
     return reader_date(record.case.last_reviewed or casebook.built)
 
 
+def _address(record: CaseRecord) -> str:
+    """The case's address, if the site knows where it is published (``html_baseurl``).
+
+    A relative address means nothing once a citation is pasted elsewhere, so a citation from a
+    local build names no address rather than a wrong one.
+    """
+    return record.url if "://" in record.url else ""
+
+
 def citation_key(record: CaseRecord) -> str:
     return f"casebook-{record.case.id}"
 
@@ -35,8 +44,8 @@ def text(record: CaseRecord, casebook: Casebook) -> str:
     year = _reviewed(record, casebook)[0]
     return (
         f"{casebook.authors} ({year}). \u201c{record.case.title}\u201d. In {casebook.title}, edition "
-        f"{casebook.edition}. Last reviewed {_date_words(record, casebook)}. {record.url}"
-    )
+        f"{casebook.edition}. Last reviewed {_date_words(record, casebook)}. {_address(record)}"
+    ).rstrip()
 
 
 def _bibtex_escape(value: str) -> str:
@@ -53,10 +62,10 @@ def bibtex(record: CaseRecord, casebook: Casebook) -> str:
         ("edition", _bibtex_escape(casebook.edition)),
         ("year", str(year)),
         ("date", f"{year:04d}-{month:02d}-{day:02d}"),
-        ("url", record.url),
+        ("url", _address(record)),
         ("note", f"Last reviewed {year:04d}-{month:02d}-{day:02d}"),
     ]
-    body = ",\n".join(f"  {name:<9} = {{{value}}}" for name, value in fields)
+    body = ",\n".join(f"  {name:<9} = {{{value}}}" for name, value in fields if value)
     return f"@inbook{{{citation_key(record)},\n{body}\n}}\n"
 
 
@@ -71,18 +80,18 @@ def ris(record: CaseRecord, casebook: Casebook) -> str:
         ("ET", casebook.edition),
         ("PY", str(year)),
         ("DA", f"{year:04d}/{month:02d}/{day:02d}"),
-        ("UR", record.url),
+        ("UR", _address(record)),
         ("N1", f"Last reviewed {year:04d}-{month:02d}-{day:02d}"),
         ("ID", citation_key(record)),
         ("ER", ""),
     ]
-    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines)
+    return "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines if value or tag == "ER")
 
 
 def csl(record: CaseRecord, casebook: Casebook) -> dict[str, object]:
     """One CSL-JSON item (an entry in a book: the casebook, in its edition)."""
     year, month, day = _reviewed(record, casebook)
-    return {
+    item: dict[str, object] = {
         "id": citation_key(record),
         "type": "chapter",
         "title": record.case.title,
@@ -90,9 +99,10 @@ def csl(record: CaseRecord, casebook: Casebook) -> dict[str, object]:
         "container-title": casebook.title,
         "edition": casebook.edition,
         "issued": {"date-parts": [[year, month, day]]},
-        "URL": record.url,
+        "URL": _address(record),
         "note": f"Last reviewed {year:04d}-{month:02d}-{day:02d}",
     }
+    return {name: value for name, value in item.items() if value}
 
 
 def csl_json(record: CaseRecord, casebook: Casebook) -> str:

@@ -61,7 +61,8 @@ def test_every_case_can_be_cited_in_bibtex_ris_and_csl_json(basic: Project) -> N
     bib = parse_string((out / "_casebook/cite/alpha.bib").read_text(encoding="utf8"), "bibtex")
     entry = bib.entries["casebook-alpha"]
     assert entry.fields["title"] == "{Alpha <b>city</b> mission}"
-    assert entry.fields["year"] == "2026" and entry.fields["url"] == "cases/alpha.html"
+    # A local build does not know where the casebook is published: its citations name no address.
+    assert entry.fields["year"] == "2026" and "url" not in entry.fields
     ris = (out / "_casebook/cite/alpha.ris").read_text(encoding="utf8").splitlines()
     assert ris[0] == "TY  - CHAP" and ris[-1] == "ER  - "
     assert any(line.startswith("TI  - Alpha <b>city</b> mission") for line in ris)
@@ -71,3 +72,16 @@ def test_every_case_can_be_cited_in_bibtex_ris_and_csl_json(basic: Project) -> N
     cite = page.split('id="casebook-cite-alpha"')[1].split("</div>")[0]
     assert "Alpha &lt;b&gt;city&lt;/b&gt; mission" in cite and "<b>city</b>" not in cite
     assert 'href="../_casebook/cite/alpha.bib"' in cite
+    assert "cases/alpha.html" not in cite.split("</p>")[0] and "UR  - " not in "\n".join(ris)
+
+
+def test_a_published_casebook_s_citations_give_each_case_s_full_address(basic: Project) -> None:
+    build = basic.build(confoverrides={"html_baseurl": "https://casebook.example.org/"})
+    out = Path(build.app.outdir)
+    address = "https://casebook.example.org/cases/alpha.html"
+    entry = parse_string((out / "_casebook/cite/alpha.bib").read_text(encoding="utf8"), "bibtex").entries
+    assert entry["casebook-alpha"].fields["url"] == address
+    assert f"UR  - {address}" in (out / "_casebook/cite/alpha.ris").read_text(encoding="utf8")
+    assert json.loads((out / "_casebook/cite/alpha.json").read_text(encoding="utf8"))[0]["URL"] == address
+    cite = build.page("cases/alpha").split('id="casebook-cite-alpha"')[1].split("</div>")[0]
+    assert address in cite
