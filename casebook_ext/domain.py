@@ -85,6 +85,10 @@ class Index:
     terms: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # by taxonomy, filled on first use
 
 
+#: What readers call each kind of entry, in search results.
+READER_TYPE_NAMES = {"case": "Case", "resource": "Source", "question": "Open question", "wanted case": "Wanted case"}
+
+
 class CasebookDomain(Domain):
     """Cases, questions, wanted cases, resources and taxonomy terms, and the roles that link to them."""
 
@@ -98,7 +102,7 @@ class CasebookDomain(Domain):
         **{tax: ObjType(tax, tax) for tax in TAXONOMIES},
     }
     initial_data: ClassVar[dict[str, Any]] = {key: {} for key in PER_DOC_KEYS}
-    data_version = 2
+    data_version = 3
     roles: ClassVar[dict[str, RoleFunction | XRefRole]] = {
         name: XRefRole(innernodeclass=nodes.inline) for name in (*ENTRY_ROLES, *TAXONOMIES)
     }
@@ -387,6 +391,13 @@ class CasebookDomain(Domain):
         if host is None or not self.term_exists(typ, slug):
             return None
         return host, term_anchor(typ, slug), self.term_label(typ, target)
+
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        """What a search result calls the object ("Source", "ROAR pillar"), not "Casebook resource"."""
+        taxonomy = next((t for t in TAXONOMIES if self.object_types.get(t) is type), None)
+        if taxonomy is not None:
+            return settings_of(self.env.config).taxonomy_label(taxonomy)
+        return READER_TYPE_NAMES.get(type.lname, type.lname.capitalize())
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         index = self.index
