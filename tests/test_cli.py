@@ -254,6 +254,66 @@ def test_a_new_case_builds_cleanly_once_its_required_fields_are_filled(
 
 
 @pytest.mark.parametrize(
+    ("group", "page"),
+    [("towns", "cases/towns.md"), ("regions", "cases/regions.rst")],
+    ids=["myst-group", "rst-group"],
+)
+def test_a_new_case_is_listed_on_its_group_page_and_the_strict_build_includes_it(
+    group: str, page: str, project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = project("cli-groups")
+    args = ["new", "added-case", "--title", "An added case", "--group", group]
+    status, out, _ = run(capsys, *args, "--docs", str(src.path), "--dir", str(src.path / "cases"))
+    assert status == 0, out
+    assert f"Listed it last in the toctree of {src.path / page}" in out
+    fill(src.path / "cases" / "added-case.md", required_examples("report2023"))
+    build = src.build(freshenv=True, confoverrides={"nitpicky": True})
+    assert build.warnings == ""
+    listing = build.page(page.rsplit(".", 1)[0])
+    assert 'href="added-case.html#casebook-case-added-case"' in listing
+
+
+def test_new_without_a_group_names_the_groups_and_writes_nothing(
+    project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = project("cli-groups")
+    before = {p: p.read_bytes() for p in src.path.rglob("*") if p.is_file()}
+    for extra, words in (
+        ([], "choose the page that lists the new case, with --group NAME: regions (Regions); towns (Towns)"),
+        (["--group", "notes"], "--group notes: no such group page; the groups are regions (Regions); towns (Towns)"),
+    ):
+        status, out, err = run(
+            capsys,
+            "new",
+            "added-case",
+            "--title",
+            "T",
+            *extra,
+            "--docs",
+            str(src.path),
+            "--dir",
+            str(src.path / "cases"),
+        )
+        assert (status, out) == (1, "")
+        assert err == f"casebook new: error: {words}\n"
+    assert {p: p.read_bytes() for p in src.path.rglob("*") if p.is_file()} == before
+
+
+def test_nox_s_new_prints_next_steps_that_work_through_nox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CASEBOOK_CHECK_COMMAND", "nox -s check --")
+    monkeypatch.setenv("CASEBOOK_PREVIEW_COMMAND", "nox -s serve")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "new", "a-case", "--title", "A case", "--docs", ".")
+    assert status == 0
+    assert "  3. Run `nox -s check -- cases/a-case.md` until it reports no problems." in out
+    assert "Run `nox -s check -- cases/a-case.md` and fix what it reports, then preview with `nox -s serve`." in (
+        tmp_path / "cases" / "a-case.md"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
     ("args", "words"),
     [
         (["Not A Slug", "--title", "T"], "is not a slug"),
@@ -279,7 +339,7 @@ def test_new_refuses_with_a_reason(
     "title", ["Plain", "A: colon", "A #hash", "'Quoted' start", '"Double" start', "Back\\slash", "[brackets]"]
 )
 def test_new_writes_any_title_so_that_it_reads_back_unchanged(title: str, tmp_path: Path) -> None:
-    assert cli.run_new("a-case", title, tmp_path / "cases", tmp_path) == tmp_path / "cases" / "a-case.md"
+    assert cli.run_new("a-case", title, tmp_path / "cases", tmp_path).path == tmp_path / "cases" / "a-case.md"
     (block,) = read_cases(tmp_path / "cases" / "a-case.md")
     assert block.case_id == "a-case" and block.options["title"] == title and not block.notices
 
