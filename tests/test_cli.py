@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -368,57 +366,3 @@ def test_python_m_casebook_ext_is_the_casebook_command() -> None:
         [sys.executable, "-m", "casebook_ext", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == f"casebook {__version__}"
-
-
-# --- CONTRIBUTING.md, followed literally --------------------------------------------------
-
-
-def contributing_steps() -> tuple[list[list[str]], list[str]]:
-    """The ``casebook`` commands of CONTRIBUTING.md's steps, in order, and the sample output it shows."""
-    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    steps = text.split("## Propose a case, step by step", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(\w+)\n(.*?)```", re.sub(r"^ {3}", "", steps, flags=re.MULTILINE), re.DOTALL)
-    commands = [shlex.split(line) for kind, body in blocks if kind == "bash" for line in body.splitlines()]
-    sample = [line for kind, body in blocks if kind == "text" for line in body.splitlines()]
-    return [c for c in commands if c and c[0] == "casebook"], sample
-
-
-def test_a_new_contributor_can_follow_contributing_md_step_by_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], make_app
-) -> None:
-    checkout = tmp_path / "checkout"
-    shutil.copytree(REPO / "docs", checkout / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copytree(REPO / "bib", checkout / "bib")
-    shutil.copy(REPO / "CONTRIBUTING.md", checkout)
-    monkeypatch.chdir(checkout)
-    commands, sample = contributing_steps()
-    (new, check) = commands
-    assert new[:2] == ["casebook", "new"] and check[:2] == ["casebook", "check"]
-
-    # Step 1: start the case file.
-    assert run(capsys, *new[1:])[0] == 0
-    case_file = Path(check[2])
-    assert case_file.is_file()
-
-    # Step 5 on the unfilled case prints what the guide shows.
-    status, out, _ = run(capsys, *check[1:])
-    assert status == 1
-    assert sample and all(line in out.splitlines() for line in sample), out
-
-    # Steps 2-4: fill in the fields (with sources already in bib/) and check again.
-    fill(case_file, required_examples("iipp2023moinroundup"))
-    status, out, err = run(capsys, *check[1:])
-    assert (status, out) == (0, "") and "0 problems" in err
-
-    # Step 6: the strict build that `nox -s docs` runs.
-    assert "nox -s docs" in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    app = make_app(
-        "html",
-        srcdir=checkout / "docs",
-        builddir=tmp_path / "build",
-        confoverrides={"nitpicky": True},
-        warningiserror=True,
-    )
-    app.build()
-    assert app.warning.getvalue() == ""
-    assert (Path(app.outdir) / "cases" / f"{case_file.stem}.html").is_file()

@@ -107,7 +107,7 @@ def test_the_pull_request_template_asks_for_the_check_and_the_editorial_rules() 
 def test_pre_commit_runs_casebook_check_on_cases_and_the_bibliography() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (hook,) = [hook for repo in config["repos"] if repo["repo"] == "local" for hook in repo["hooks"]]
-    assert hook["entry"] == "casebook check"
+    assert hook["entry"] == "nox -s check"  # what CONTRIBUTING installs: nox, not the casebook command
     assert hook["pass_filenames"] is False  # the whole casebook, so links between cases resolve
     for path in ("docs/cases/a-case.md", "docs/index.md", "bib/iipp.bib", "docs/conf.py"):
         assert re.search(hook["files"], path), path
@@ -164,17 +164,50 @@ def test_the_docs_contributing_page_repeats_contributing_md_and_generates_the_fi
 def test_the_contributing_guide_covers_what_a_contributor_needs() -> None:
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for words in (
-        "casebook new",
-        "casebook check",
+        "pipx install nox",
+        "externally-managed-environment",
+        "nox -s new -- ",
+        "--group",
+        "nox -s check -- ",
         "Editorial rules",
         "Every fact is cited",
         "Documented, not advocated",
         "own words",
         "Every fact comes from a listed source",
+        "Official mission statements are quoted",
+        "A single secondary source is attributed",
+        "Conflicts are reported both ways",
         "roles the source gives",
+        "The group pages",
+        ":from-toctree:",
+        "`editorial`",
+        "casebook.review_due",
+        "casebook_short_roles",
+        "There is no *Sources* section to write",
         "Adding a resource",
         "nox -s docs",
         "nox -s serve",
         "What reviewers check",
     ):
         assert words in guide, words
+
+
+def test_the_contributing_guide_shows_the_template_as_it_is() -> None:
+    """The guide's template block has the template's sections in order, a bullet for each, and real fields."""
+    from casebook_ext.completeness import STANDARD_SECTIONS
+    from casebook_ext.schema import FIELDS_BY_NAME
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    template = guide.split("## The case template", 1)[1].split("```markdown\n", 1)[1].split("```", 1)[0]
+    assert tuple(re.findall(r"^## (.+)$", template, re.MULTILINE)) == STANDARD_SECTIONS
+    assert set(re.findall(r"^:([a-z-]+):", template, re.MULTILINE)) <= set(FIELDS_BY_NAME)
+    for section in STANDARD_SECTIONS:
+        assert f"- **{section}**:" in guide, section
+
+
+def test_the_commands_the_guides_name_are_sessions_of_the_noxfile() -> None:
+    tree = ast.parse((REPO / "noxfile.py").read_text(encoding="utf-8"))
+    sessions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    for name in ("README.md", "CONTRIBUTING.md", ".pre-commit-config.yaml", ".github/pull_request_template.md"):
+        named = set(re.findall(r"nox -s ([\w-]+)", (REPO / name).read_text(encoding="utf-8")))
+        assert named and named <= sessions, (name, named - sessions)
