@@ -147,11 +147,13 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def pr(session: nox.Session) -> None:
-    """Run what CI runs on a pull request, one session after the other: check, tests on both Sphinx, lint, docs."""
+    """Run what CI runs on a pull request, one session after the other (check, tests on both Sphinx, lint, docs).
+
+    It stops at the first session that fails, and succeeds only once all of them have.
+    """
     session.log(f"Running {', '.join(PR_SESSIONS)} (the link check is left out: CI checks the links you add)")
-    session.run(
-        sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--sessions", *PR_SESSIONS, external=True
-    )
+    nox_command = (sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--stop-on-first-error")
+    session.run(*nox_command, "--sessions", *PR_SESSIONS, external=True)
 
 
 @nox.session

@@ -162,6 +162,11 @@ def test_a_new_contributor_can_follow_contributing_md_step_by_step(tmp_path: Pat
     result = machine.run(check, checkout)
     assert result.returncode == 1
     assert_prints(result, unfilled, f"{check} (fields empty)")
+    # A session's first run says what it installs, and shows pip at work; a second run installs nothing.
+    assert_prints(
+        result, ["nox > Installing -e .: the first run of a session downloads and installs its packages"], check
+    )
+    assert re.search(r"^Successfully installed .*mission-casebook", result.stdout, re.MULTILINE), result.stdout
     values = required_examples("iipp2023moinroundup") | {"last-reviewed": dt.date.today().isoformat()}
     fill(case, values | {"status": "explorng"})
     result = machine.run(check, checkout)
@@ -171,6 +176,7 @@ def test_a_new_contributor_can_follow_contributing_md_step_by_step(tmp_path: Pat
     result = machine.run(check, checkout)
     assert result.returncode == 0, plain(result.stdout)
     assert_prints(result, ready, f"{check} (ready)")
+    assert "Reusing the installed packages" in result.stdout and "Successfully installed" not in result.stdout
 
     # Step 6: the strict build, then the live preview, which serves the new case's page.
     result = machine.run("nox -s docs", checkout)
@@ -178,6 +184,13 @@ def test_a_new_contributor_can_follow_contributing_md_step_by_step(tmp_path: Pat
     assert_prints(result, ["build succeeded.", *shown_by["nox -s docs"][0]], "nox -s docs")
     assert (checkout / "docs" / "_build" / "html" / "cases" / "my-case-id.html").is_file()
     serve_and_read(machine, checkout, shown_by["nox -s serve"][0])
+
+    # Step 7: `nox -s pr` reports on the sessions it ran; with a mistake in the case, its first one fails.
+    case.write_text(case.read_text(encoding="utf-8").replace(":status: exploring", ":status: explorng"), "utf-8")
+    result = machine.run("nox -s pr", checkout)
+    assert result.returncode != 0
+    assert_prints(result, [*mistyped, "nox > Session check failed.", "nox > Session pr failed."], "nox -s pr")
+    assert "Session pr was successful" not in result.stdout
 
 
 def serve_and_read(machine: Machine, checkout: Path, promised: list[str]) -> None:
