@@ -211,3 +211,33 @@ def test_the_commands_the_guides_name_are_sessions_of_the_noxfile() -> None:
     for name in ("README.md", "CONTRIBUTING.md", ".pre-commit-config.yaml", ".github/pull_request_template.md"):
         named = set(re.findall(r"nox -s ([\w-]+)", (REPO / name).read_text(encoding="utf-8")))
         assert named and named <= sessions, (name, named - sessions)
+
+
+def apt_rows() -> list[list[str]]:
+    lines = (REPO / ".ci" / "apt-packages.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_readme_quick_start_is_two_commands_after_the_pep_668_set_up() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    setup, commands = re.findall(r"```bash\n(.*?)```", quick, re.DOTALL)
+    assert [line.split("#")[0].strip() for line in commands.splitlines()] == ["nox -s docs", "nox -s tests"]
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    guide_setup = guide.split("## Before you start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    assert setup.strip() == " && ".join(guide_setup.split("\n")[:-1])  # the same set-up, on one line
+    assert "pip install nox" not in readme and "pip install nox" not in guide
+
+
+def test_readme_the_pdf_session_and_ci_name_the_shared_list_of_system_packages() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `nox -s pdf`")]
+    shown = re.findall(r"`([\w.+-]+)`", row.split("installs", 1)[1])
+    assert shown == [name for name, _, group, *_ in apt_rows() if group == "pdf"]
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/apt-install\n" in run  # every group
+    for command in ("nox -s tests", "nox -s docs", "nox -s lint"):  # README's test and build commands, and lint
+        assert f"\n{command}\n" in run, command
+    assert "--break-system-packages" not in run
+    noxfile = (REPO / "noxfile.py").read_text(encoding="utf-8")
+    assert '.ci" / "apt-packages.txt"' in noxfile and "texlive" not in noxfile

@@ -231,7 +231,7 @@ def step_name(step: Mapping[str, Any]) -> str:
 
 def machine_env() -> dict[str, str]:
     """What this machine needs to reach its package registries, GitHub's network stands in for."""
-    keep = {name: value for name, value in os.environ.items() if name.startswith(("PIP_", "UV_INDEX", "UV_"))}
+    keep = {name: value for name, value in os.environ.items() if name.startswith(("PIP_", "UV_"))}
     network = ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
     certificates = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "GIT_SSL_CAINFO")
     for name in (*network, *certificates):
