@@ -177,6 +177,8 @@ def test_a_new_contributor_can_follow_contributing_md_step_by_step(tmp_path: Pat
     assert result.returncode == 0, plain(result.stdout)
     assert_prints(result, ready, f"{check} (ready)")
     assert "Reusing the installed packages" in result.stdout and "Successfully installed" not in result.stdout
+    result = machine.run("nox -s check", checkout)  # the whole casebook, the new case with it
+    assert result.returncode == 0 and re.search(r"^\d+ cases checked, 0 problems$", result.stdout, re.MULTILINE)
 
     # Step 6: the strict build, then the live preview, which serves the new case's page.
     result = machine.run("nox -s docs", checkout)
