@@ -1,9 +1,11 @@
 """Sessions for building the casebook and checking the extension: ``nox -s docs``, ``nox -s tests``.
 
 Each session installs into its own environment under ``.nox/`` the first time, and again only when
-``pyproject.toml`` changes: a re-run starts at once (``nox -s check`` in about two seconds). nox uses
-uv to make the environments when uv is installed (``pipx install uv``, or ``pipx inject nox uv``),
-which makes a first run several times faster, and virtualenv and pip otherwise.
+``pyproject.toml`` changes: a re-run starts at once (a second ``nox -s check`` took 0.4 s here, against
+2.8 s when every run reinstalled the package). nox makes the environments with uv when uv is installed
+(``pipx inject nox uv``), and with virtualenv and pip otherwise; uv made the first run of
+``nox -s check`` in a fresh clone 3.6 times faster here (2.3 s against 8.3 s), and of ``nox -s docs``
+1.5 times (11.8 s against 17.7 s).
 """
 
 from __future__ import annotations
