@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_runner import apt_table
 
 from casebook_ext import __version__
 from casebook_ext.vocabulary import LEVELS, PILLARS
@@ -213,11 +214,6 @@ def test_the_commands_the_guides_name_are_sessions_of_the_noxfile() -> None:
         assert named and named <= sessions, (name, named - sessions)
 
 
-def apt_rows() -> list[list[str]]:
-    lines = (REPO / ".ci" / "apt-packages.txt").read_text(encoding="utf-8").splitlines()
-    return [line.split() for line in lines if line.strip() and not line.startswith("#")]
-
-
 def test_readme_quick_start_is_two_commands_after_the_pep_668_set_up() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
@@ -233,7 +229,7 @@ def test_readme_the_pdf_session_and_ci_name_the_shared_list_of_system_packages()
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     (row,) = [line for line in readme.splitlines() if line.startswith("| `nox -s pdf`")]
     shown = re.findall(r"`([\w.+-]+)`", row.split("installs", 1)[1])
-    assert shown == [name for name, _, group, *_ in apt_rows() if group == "pdf"]
+    assert shown == [name for name, _, group in apt_table() if group == "pdf"]
     run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert ".ci/apt-install\n" in run  # every group
     for command in ("nox -s tests", "nox -s docs", "nox -s lint"):  # README's test and build commands, and lint
