@@ -3,6 +3,11 @@
 ``casebook check`` applies the build's own rules (``schema.parse_case`` and the same messages) to
 case files read with :mod:`casebook_ext.casefile`, so a contributor sees at once, at the right file
 and line, every warning a strict Sphinx build would give about their case.
+
+``casebook new`` writes a case from the template and lists it on its group page (``--group``). The
+next steps it prints say ``casebook check``; a project that runs the command through its own tool says
+how to check and preview instead, with ``CASEBOOK_CHECK_COMMAND`` and ``CASEBOOK_PREVIEW_COMMAND``
+(this repository's ``nox -s new`` sets ``nox -s check --`` and ``nox -s serve``).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import string
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -432,11 +438,149 @@ def render_case(case_id: str, title: str, settings: Settings, path: str, today: 
         required=", ".join(spec.name for spec in FIELDS if spec.required and spec.name != "title"),
         field_notes="\n".join(notes),
         path=path,
+        check=check_command(),
+        preview=f", then preview with `{preview}`" if (preview := preview_command()) else "",
     )
 
 
-def run_new(case_id: str, title: str, folder: Path | None = None, docs: Path | None = None) -> Path:
-    """``casebook new``: write the new case file, or refuse with the reason."""
+@dataclass(frozen=True)
+class Group:
+    """A page that lists its cases from its own toctree (``case-list`` with ``:from-toctree:``)."""
+
+    path: Path
+    title: str
+    #: The 0-based index of the line the new entry goes before, and whether a blank line must precede it.
+    insert_at: int
+    blank_first: bool
+    #: The indentation of the toctree's entries (rST's directive content is indented).
+    indent: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+_MYST_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}")
+_RST_OPEN = re.compile(r"^\.\. (?P<name>[\w:-]+)::")
+
+
+def _directives(lines: Sequence[str]) -> list[tuple[str, int, int, str]]:
+    """Top-level directives of a page: (name, first line, line after the last, indentation of the body)."""
+    found: list[tuple[str, int, int, str]] = []
+    i = 0
+    while i < len(lines):
+        myst, rst = _MYST_OPEN.match(lines[i]), _RST_OPEN.match(lines[i])
+        if myst:
+            fence = myst["fence"]
+            end = next((j for j in range(i + 1, len(lines)) if lines[j].rstrip() == fence), len(lines))
+            found.append((myst["name"], i, end, ""))
+            i = end + 1
+        elif rst:
+            end = i + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end].startswith((" ", "\t"))):
+                end += 1
+            while end > i + 1 and not lines[end - 1].strip():
+                end -= 1
+            body = [line for line in lines[i + 1 : end] if line.strip()]
+            indent = re.match(r"\s*", body[0])[0] if body else "   "  # type: ignore[index]
+            found.append((rst["name"], i, end, indent))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _group(path: Path) -> Group | None:
+    """``path`` as a group page, or ``None`` if it lists no cases from its toctree."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _directives(lines)
+    lists = any(
+        name == "case-list" and any(line.strip() == ":from-toctree:" for line in lines[start + 1 : end])
+        for name, start, end, _ in found
+    )
+    toctrees = [(start, end, indent) for name, start, end, indent in found if name == "toctree"]
+    if not lists or not toctrees:
+        return None
+    start, end, indent = toctrees[0]
+    last = lines[end - 1].strip() if end - 1 > start else ""
+    blank_first = end - 1 == start or last.startswith(":")  # the options end with a blank line
+    heading = next((line.lstrip("# ").strip() for line in lines if line.startswith("# ")), "")
+    if not heading:  # an rST title: the text line above its underline
+        heading = next(
+            (lines[j - 1].strip() for j in range(1, len(lines)) if re.fullmatch(r"(=+|-+|\*+)", lines[j])), ""
+        )
+    return Group(path, heading or path.stem, end, blank_first, indent)
+
+
+def groups_in(folder: Path, settings: Settings) -> list[Group]:
+    """The group pages under the cases folder: each lists its cases with ``case-list :from-toctree:``."""
+    if not folder.is_dir():
+        return []
+    pages = (_group(path) for path in source_files(folder, settings.exclude_patterns, settings.suffixes))
+    return [group for group in pages if group is not None]
+
+
+def _choose_group(groups: Sequence[Group], wanted: str | None, folder: Path) -> Group | None:
+    """The group page named by ``--group``; a usage error listing the groups when it is missing or unknown."""
+    if not groups:
+        if wanted:
+            raise UsageError(
+                f"--group {wanted}: {display(folder)} has no group pages (a case-list with :from-toctree:)"
+            )
+        return None
+    listed = "; ".join(f"{g.name} ({g.title})" for g in groups)
+    if wanted is None:
+        raise UsageError(f"choose the page that lists the new case, with --group NAME: {listed}")
+    chosen = [g for g in groups if g.name == wanted or display(_absolute(g.path)) == wanted]
+    if not chosen:
+        raise UsageError(f"--group {wanted}: no such group page; the groups are {listed}")
+    return chosen[0]
+
+
+def _entry(target: Path, group: Group, srcdir: Path) -> str:
+    """The toctree entry for ``target`` on the group's page: relative to it, or absolute from the source folder."""
+    relative = Path(os.path.relpath(target.with_suffix(""), group.path.parent)).as_posix()
+    if not relative.startswith("../"):
+        return relative
+    return "/" + Path(os.path.relpath(target.with_suffix(""), srcdir)).as_posix()
+
+
+def add_to_group(group: Group, entry: str) -> None:
+    """Add ``entry`` as the last line of the group page's toctree."""
+    text = group.path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if group.insert_at > 0 and not lines[group.insert_at - 1].endswith("\n"):
+        lines[group.insert_at - 1] += "\n"
+    new = ["\n"] if group.blank_first else []
+    lines[group.insert_at : group.insert_at] = [*new, f"{group.indent}{entry}\n"]
+    group.path.write_text("".join(lines), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What ``casebook new`` wrote: the case file, and the group page now listing it (if the project has groups)."""
+
+    path: Path
+    group: Group | None = None
+
+
+def check_command() -> str:
+    """How the printed next steps say to check a case: ``casebook check``, or what the project's noxfile says."""
+    return os.environ.get("CASEBOOK_CHECK_COMMAND") or "casebook check"
+
+
+def preview_command() -> str:
+    """The command that previews the casebook, if the project's noxfile names one (``CASEBOOK_PREVIEW_COMMAND``)."""
+    return os.environ.get("CASEBOOK_PREVIEW_COMMAND", "")
+
+
+def run_new(
+    case_id: str, title: str, folder: Path | None = None, docs: Path | None = None, group: str | None = None
+) -> NewCase:
+    """``casebook new``: write the new case file and list it on its group page, or refuse with the reason."""
     if not SLUG_RE.match(case_id):
         _, problems = parse_case(case_id, {}, Vocabularies.build())
         raise UsageError(problems[0].message)
@@ -448,7 +592,8 @@ def run_new(case_id: str, title: str, folder: Path | None = None, docs: Path | N
     target = folder / f"{case_id}.md"
     if target.exists():
         raise UsageError(f"{display(_absolute(target))} already exists; edit it, or choose another id")
-    conf = load_conf(find_conf(docs) if docs.is_dir() else None)
+    conf_file = find_conf(docs) if docs.is_dir() else None
+    conf = load_conf(conf_file)
     settings = settings_for(conf)
     roots = {_absolute(p) for p in (docs, folder) if p.is_dir()}
     files = sorted({f for root in roots for f in source_files(root, settings.exclude_patterns, settings.suffixes)})
@@ -456,22 +601,35 @@ def run_new(case_id: str, title: str, folder: Path | None = None, docs: Path | N
     if taken is not None:
         where, line = taken
         raise UsageError(f"case id {case_id!r} is already declared in {display(where)}, line {line}; choose another id")
+    chosen = _choose_group(groups_in(folder, settings), group, folder)
     text = render_case(case_id, title, settings, display(_absolute(target)))
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    return target
+    if chosen is not None:
+        srcdir = conf_file.parent if conf_file else docs
+        add_to_group(chosen, _entry(_absolute(target), chosen, _absolute(srcdir)))
+    return NewCase(target, chosen)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Write the case and tell the contributor what to do next."""
-    target = run_new(args.id, args.title, args.dir, args.docs)
-    shown = display(_absolute(target))
+    """Write the case, list it on its group page, and tell the contributor what to do next."""
+    created = run_new(args.id, args.title, args.dir, args.docs, args.group)
+    shown = display(_absolute(created.path))
     required = ", ".join(spec.name for spec in FIELDS if spec.required and spec.name != "title")
-    print(f"Created {shown} from the case template. Next:")
+    print(f"Created {shown} from the case template.")
+    if created.group is not None:
+        page = display(_absolute(created.group.path))
+        print(
+            f"Listed it last in the toctree of {page}, the page that shows it; move the line if it belongs elsewhere."
+        )
+    print("Next:")
     print(f"  1. Fill in its fields; these are required: {required}.")
     print("     The notes in the file explain each field and list the terms you can use.")
     print("  2. Write the sections in your own words, citing a listed source for every fact.")
-    print(f"  3. Run `casebook check {shown}` until it reports no problems, then preview with `nox -s serve`.")
+    print(f"  3. Run `{check_command()} {shown}` until it reports no problems.")
+    preview = preview_command()
+    if preview:
+        print(f"  4. Preview the casebook with `{preview}` and read your page.")
     return 0
 
 
@@ -505,6 +663,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--title", required=True, help="the case's name as readers will see it")
     new.add_argument("--dir", type=Path, help="folder to write ID.md into (default: docs/cases)")
     new.add_argument("--docs", type=Path, help="the casebook's source folder, searched for ids in use (default: docs)")
+    new.add_argument(
+        "--group",
+        metavar="NAME",
+        help="the group page that lists the case (a page of the cases folder with `case-list :from-toctree:`), "
+        "such as cities; the id is added to its toctree",
+    )
     new.set_defaults(run=cmd_new)
 
     check = commands.add_parser(

@@ -20,7 +20,7 @@ extensions = [
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "examples"]  # examples/: projects of their own (adopting.md)
 
 bibtex_bibfiles = [
     "../bib/iipp.bib",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -254,6 +252,66 @@ def test_a_new_case_builds_cleanly_once_its_required_fields_are_filled(
 
 
 @pytest.mark.parametrize(
+    ("group", "page"),
+    [("towns", "cases/towns.md"), ("regions", "cases/regions.rst")],
+    ids=["myst-group", "rst-group"],
+)
+def test_a_new_case_is_listed_on_its_group_page_and_the_strict_build_includes_it(
+    group: str, page: str, project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = project("cli-groups")
+    args = ["new", "added-case", "--title", "An added case", "--group", group]
+    status, out, _ = run(capsys, *args, "--docs", str(src.path), "--dir", str(src.path / "cases"))
+    assert status == 0, out
+    assert f"Listed it last in the toctree of {src.path / page}" in out
+    fill(src.path / "cases" / "added-case.md", required_examples("report2023"))
+    build = src.build(freshenv=True, confoverrides={"nitpicky": True})
+    assert build.warnings == ""
+    listing = build.page(page.rsplit(".", 1)[0])
+    assert 'href="added-case.html#casebook-case-added-case"' in listing
+
+
+def test_new_without_a_group_names_the_groups_and_writes_nothing(
+    project: Callable[[str], Project], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = project("cli-groups")
+    before = {p: p.read_bytes() for p in src.path.rglob("*") if p.is_file()}
+    for extra, words in (
+        ([], "choose the page that lists the new case, with --group NAME: regions (Regions); towns (Towns)"),
+        (["--group", "notes"], "--group notes: no such group page; the groups are regions (Regions); towns (Towns)"),
+    ):
+        status, out, err = run(
+            capsys,
+            "new",
+            "added-case",
+            "--title",
+            "T",
+            *extra,
+            "--docs",
+            str(src.path),
+            "--dir",
+            str(src.path / "cases"),
+        )
+        assert (status, out) == (1, "")
+        assert err == f"casebook new: error: {words}\n"
+    assert {p: p.read_bytes() for p in src.path.rglob("*") if p.is_file()} == before
+
+
+def test_nox_s_new_prints_next_steps_that_work_through_nox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CASEBOOK_CHECK_COMMAND", "nox -s check --")
+    monkeypatch.setenv("CASEBOOK_PREVIEW_COMMAND", "nox -s serve")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "new", "a-case", "--title", "A case", "--docs", ".")
+    assert status == 0
+    assert "  3. Run `nox -s check -- cases/a-case.md` until it reports no problems." in out
+    assert "Run `nox -s check -- cases/a-case.md` and fix what it reports, then preview with `nox -s serve`." in (
+        tmp_path / "cases" / "a-case.md"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
     ("args", "words"),
     [
         (["Not A Slug", "--title", "T"], "is not a slug"),
@@ -279,7 +337,7 @@ def test_new_refuses_with_a_reason(
     "title", ["Plain", "A: colon", "A #hash", "'Quoted' start", '"Double" start', "Back\\slash", "[brackets]"]
 )
 def test_new_writes_any_title_so_that_it_reads_back_unchanged(title: str, tmp_path: Path) -> None:
-    assert cli.run_new("a-case", title, tmp_path / "cases", tmp_path) == tmp_path / "cases" / "a-case.md"
+    assert cli.run_new("a-case", title, tmp_path / "cases", tmp_path).path == tmp_path / "cases" / "a-case.md"
     (block,) = read_cases(tmp_path / "cases" / "a-case.md")
     assert block.case_id == "a-case" and block.options["title"] == title and not block.notices
 
@@ -308,57 +366,3 @@ def test_python_m_casebook_ext_is_the_casebook_command() -> None:
         [sys.executable, "-m", "casebook_ext", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == f"casebook {__version__}"
-
-
-# --- CONTRIBUTING.md, followed literally --------------------------------------------------
-
-
-def contributing_steps() -> tuple[list[list[str]], list[str]]:
-    """The ``casebook`` commands of CONTRIBUTING.md's steps, in order, and the sample output it shows."""
-    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    steps = text.split("## Propose a case, step by step", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(\w+)\n(.*?)```", re.sub(r"^ {3}", "", steps, flags=re.MULTILINE), re.DOTALL)
-    commands = [shlex.split(line) for kind, body in blocks if kind == "bash" for line in body.splitlines()]
-    sample = [line for kind, body in blocks if kind == "text" for line in body.splitlines()]
-    return [c for c in commands if c and c[0] == "casebook"], sample
-
-
-def test_a_new_contributor_can_follow_contributing_md_step_by_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], make_app
-) -> None:
-    checkout = tmp_path / "checkout"
-    shutil.copytree(REPO / "docs", checkout / "docs", ignore=shutil.ignore_patterns("_build"))
-    shutil.copytree(REPO / "bib", checkout / "bib")
-    shutil.copy(REPO / "CONTRIBUTING.md", checkout)
-    monkeypatch.chdir(checkout)
-    commands, sample = contributing_steps()
-    (new, check) = commands
-    assert new[:2] == ["casebook", "new"] and check[:2] == ["casebook", "check"]
-
-    # Step 1: start the case file.
-    assert run(capsys, *new[1:])[0] == 0
-    case_file = Path(check[2])
-    assert case_file.is_file()
-
-    # Step 5 on the unfilled case prints what the guide shows.
-    status, out, _ = run(capsys, *check[1:])
-    assert status == 1
-    assert sample and all(line in out.splitlines() for line in sample), out
-
-    # Steps 2-4: fill in the fields (with sources already in bib/) and check again.
-    fill(case_file, required_examples("iipp2023moinroundup"))
-    status, out, err = run(capsys, *check[1:])
-    assert (status, out) == (0, "") and "0 problems" in err
-
-    # Step 6: the strict build that `nox -s docs` runs.
-    assert "nox -s docs" in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    app = make_app(
-        "html",
-        srcdir=checkout / "docs",
-        builddir=tmp_path / "build",
-        confoverrides={"nitpicky": True},
-        warningiserror=True,
-    )
-    app.build()
-    assert app.warning.getvalue() == ""
-    assert (Path(app.outdir) / "cases" / f"{case_file.stem}.html").is_file()

@@ -116,6 +116,18 @@ def test_every_case_is_two_clicks_from_the_landing_page_and_cites_a_resource(bui
         assert len(sources) > 2 and "<a " in sources[2].split("</dd>")[0], case_id
 
 
+def test_no_page_shows_markdown_as_text(built: Path) -> None:
+    """A table broken by a blank line, or markup MyST did not parse, shows its ``|`` or ``:::`` as a paragraph."""
+    shown = {}
+    for page in sorted(built.rglob("*.html")):
+        html = page.read_text(encoding="utf8")
+        paragraphs = (re.sub(r"<[^>]+>", "", p).strip() for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL))
+        found = [text[:80] for text in paragraphs if text.startswith(("|", ":::"))]
+        if found:
+            shown[page.relative_to(built).as_posix()] = found
+    assert shown == {}
+
+
 def test_every_published_case_address_still_leads_to_its_case(built: Path) -> None:
     """A case's address may change only with a redirect (casebook_redirects) that keeps the old one alive."""
     lines = (Path(__file__).parent / "case-urls.txt").read_text(encoding="utf8").splitlines()

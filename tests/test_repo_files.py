@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_runner import apt_table
 
 from casebook_ext import __version__
 from casebook_ext.vocabulary import LEVELS, PILLARS
@@ -66,14 +67,16 @@ def test_files_are_valid_against_their_schemas(schema: str, files: list[Path]) -
 def test_pull_requests_run_the_check_the_tests_a_strict_build_and_the_link_check() -> None:
     (workflow,) = [w for w in map(load, WORKFLOWS) if "pull_request" in w["on"]]
     commands = run_commands(workflow)
-    for command in ("nox -s check", "nox -s tests", "nox -s docs", "nox -s lint", "nox -s linkcheck -- --changed-only"):
+    for command in ("nox -s check", "nox -s tests", "nox -s docs", "nox -s lint"):
         assert command in commands, command
+    # What the link check is given is tested with the checker's own options, in test_workflows.py.
+    assert any(c.startswith("nox -s linkcheck -- --changed-since") for c in commands)
 
 
 def test_a_schedule_runs_the_full_link_check_and_publishes_its_report() -> None:
     (workflow,) = [w for w in map(load, WORKFLOWS) if "schedule" in w["on"]]
     text = "\n".join(run_commands(workflow))
-    assert "nox -s linkcheck" in text and "--changed-only" not in text
+    assert "nox -s linkcheck" in text and "--changed-since" not in text
     assert "GITHUB_STEP_SUMMARY" in text
     assert "actions/upload-artifact" in uses(workflow)
 
@@ -105,7 +108,7 @@ def test_the_pull_request_template_asks_for_the_check_and_the_editorial_rules() 
 def test_pre_commit_runs_casebook_check_on_cases_and_the_bibliography() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (hook,) = [hook for repo in config["repos"] if repo["repo"] == "local" for hook in repo["hooks"]]
-    assert hook["entry"] == "casebook check"
+    assert hook["entry"] == "nox -s check"  # what CONTRIBUTING installs: nox, not the casebook command
     assert hook["pass_filenames"] is False  # the whole casebook, so links between cases resolve
     for path in ("docs/cases/a-case.md", "docs/index.md", "bib/iipp.bib", "docs/conf.py"):
         assert re.search(hook["files"], path), path
@@ -162,17 +165,75 @@ def test_the_docs_contributing_page_repeats_contributing_md_and_generates_the_fi
 def test_the_contributing_guide_covers_what_a_contributor_needs() -> None:
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for words in (
-        "casebook new",
-        "casebook check",
+        "pipx install nox",
+        "externally-managed-environment",
+        "nox -s new -- ",
+        "--group",
+        "nox -s check -- ",
         "Editorial rules",
         "Every fact is cited",
         "Documented, not advocated",
         "own words",
         "Every fact comes from a listed source",
+        "Official mission statements are quoted",
+        "A single secondary source is attributed",
+        "Conflicts are reported both ways",
         "roles the source gives",
+        "The group pages",
+        ":from-toctree:",
+        "`editorial`",
+        "casebook.review_due",
+        "casebook_short_roles",
+        "There is no *Sources* section to write",
         "Adding a resource",
         "nox -s docs",
         "nox -s serve",
         "What reviewers check",
     ):
         assert words in guide, words
+
+
+def test_the_contributing_guide_shows_the_template_as_it_is() -> None:
+    """The guide's template block has the template's sections in order, a bullet for each, and real fields."""
+    from casebook_ext.completeness import STANDARD_SECTIONS
+    from casebook_ext.schema import FIELDS_BY_NAME
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    template = guide.split("## The case template", 1)[1].split("```markdown\n", 1)[1].split("```", 1)[0]
+    assert tuple(re.findall(r"^## (.+)$", template, re.MULTILINE)) == STANDARD_SECTIONS
+    assert set(re.findall(r"^:([a-z-]+):", template, re.MULTILINE)) <= set(FIELDS_BY_NAME)
+    for section in STANDARD_SECTIONS:
+        assert f"- **{section}**:" in guide, section
+
+
+def test_the_commands_the_guides_name_are_sessions_of_the_noxfile() -> None:
+    tree = ast.parse((REPO / "noxfile.py").read_text(encoding="utf-8"))
+    sessions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    for name in ("README.md", "CONTRIBUTING.md", ".pre-commit-config.yaml", ".github/pull_request_template.md"):
+        named = set(re.findall(r"nox -s ([\w-]+)", (REPO / name).read_text(encoding="utf-8")))
+        assert named and named <= sessions, (name, named - sessions)
+
+
+def test_readme_quick_start_is_two_commands_after_the_pep_668_set_up() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    setup, commands = re.findall(r"```bash\n(.*?)```", quick, re.DOTALL)
+    assert [line.split("#")[0].strip() for line in commands.splitlines()] == ["nox -s docs", "nox -s tests"]
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    guide_setup = guide.split("## Before you start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    assert setup.strip() == " && ".join(guide_setup.split("\n")[:-1])  # the same set-up, on one line
+    assert "pip install nox" not in readme and "pip install nox" not in guide
+
+
+def test_readme_the_pdf_session_and_ci_name_the_shared_list_of_system_packages() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `nox -s pdf`")]
+    shown = re.findall(r"`([\w.+-]+)`", row.split("installs", 1)[1])
+    assert shown == [name for name, _, group in apt_table() if group == "pdf"]
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/apt-install\n" in run  # every group
+    for command in ("nox -s tests", "nox -s docs", "nox -s lint"):  # README's test and build commands, and lint
+        assert f"\n{command}\n" in run, command
+    assert "--break-system-packages" not in run
+    noxfile = (REPO / "noxfile.py").read_text(encoding="utf-8")
+    assert '.ci" / "apt-packages.txt"' in noxfile and "texlive" not in noxfile

@@ -1,0 +1,4 @@
+# Optional: with sphinxcontrib-bibtex, a case's resources are formatted references with their links,
+# listed at the foot of its page. These lines replace the extensions line of conf.py.
+extensions = ["sphinxcontrib.bibtex", "casebook_ext"]
+bibtex_bibfiles = ["refs.bib"]
