@@ -185,11 +185,17 @@ class Visit:
             if resp.status >= 400:
                 self.failed.append(f"{resp.url}: HTTP {resp.status}")
 
+        def failed(req: Request) -> None:
+            # A reload or a step back cancels what the old page still had in flight (its favicon, say):
+            # Chromium reports those as ERR_ABORTED. A file that is missing answers 404, caught above.
+            if req.failure != "net::ERR_ABORTED":
+                self.failed.append(f"{req.url}: {req.failure}")
+
         self.page.on("console", console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
         self.page.on("request", request)
         self.page.on("response", response)
-        self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url}: {req.failure}"))
+        self.page.on("requestfailed", failed)
 
     def assert_clean(self) -> None:
         """What a reader would notice, or a developer in the console: errors, failures, other hosts."""
