@@ -113,6 +113,8 @@ class CasebookDomain(Domain):
     term_pages_gone: set[str] = set()
     #: Whether the data files (cases.json ...) must be written in this build (set while reading).
     data_due: bool = True
+    #: The cases whose citation files must be written in this build; ``None``: every case's.
+    cite_due: set[str] | None = None
     #: Pages purged or merged in this build: none means no page was added, changed or removed.
     touched: int = 0
     #: Whether this build changes nothing the casebook shows (worked out once, when reading ends).

@@ -103,12 +103,6 @@ def record(env: BuildEnvironment, builder: Builder, entry: CaseEntry) -> CaseRec
     )
 
 
-def records(env: BuildEnvironment, builder: Builder) -> list[CaseRecord]:
-    domain = get_domain(env)
-    entries = sorted(domain.index.by_id.values(), key=lambda e: e.case.id)
-    return [record(env, builder, entry) for entry in entries]
-
-
 def _write(path: Path, text: str) -> None:
     """Write only when the content changed, so an unchanged rebuild touches no file."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -117,62 +111,87 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _state(app: Sphinx) -> str:
-    """A digest of everything the data files hold, to write them only when it changed."""
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def _state(app: Sphinx) -> tuple[str, dict[str, str]]:
+    """Digests of what the data files hold: all of it, and each case's citation files on their own.
+
+    Each case's files depend on the case, its page and related cases, and on what every case
+    shares (the bibliography, the configuration, the build date): an edit of one case rewrites
+    that case's files only, not those of every case.
+    """
     env = app.env
     domain = get_domain(env)
     config = env.config
-    shown = (
-        app.builder.name,
-        [
-            (e.docname, e.anchor, e.case, related_of(domain, e))
-            for e in sorted(domain.index.by_id.values(), key=lambda e: e.case.id)
-        ],
-        sorted((k, r.fingerprint) for k, r in bibliography.resources(env).items()),
-        sorted(bibliography.labels(env).items()),
-        [is_due(config, e.case) for e in domain.index.by_id.values()],
-        (config.project, config.author, config.release, config.html_baseurl, build_date()),
-        sorted((f.name, repr(getattr(config, f"casebook_{f.name}"))) for f in CONFIG_FIELDS),
+    shared = _digest(
+        (
+            app.builder.name,
+            sorted((k, r.fingerprint) for k, r in bibliography.resources(env).items()),
+            sorted(bibliography.labels(env).items()),
+            (config.project, config.author, config.release, config.html_baseurl, build_date()),
+            sorted((f.name, repr(getattr(config, f"casebook_{f.name}"))) for f in CONFIG_FIELDS),
+        )
     )
-    return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
+    cases = {
+        e.case.id: _digest((shared, e.docname, e.anchor, e.case, related_of(domain, e), is_due(config, e.case)))
+        for e in domain.index.by_id.values()
+    }
+    return _digest((shared, sorted(cases.items()))), cases
 
 
 def note_data_changes(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-get-updated``: whether the data files must be written again (their digest is kept with the build)."""
+    """``env-get-updated``: whether the data files must be written again (their digests are kept with the build)."""
     domain = get_domain(env)
     if app.builder.format != "html" or unchanged(env):
         domain.data_due = False
+        domain.cite_due = set()
         return []
-    digest = _state(app)
+    digest, cases = _state(app)
     stored = env.domaindata["casebook"]
     domain.data_due = stored.get("data_digest") != digest
+    before = stored.get("cite_digests", {})
+    domain.cite_due = {case_id for case_id, value in cases.items() if before.get(case_id) != value}
     stored["data_digest"] = digest
+    stored["cite_digests"] = cases
     return []
 
 
 def write_data(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: publish the cases as data and each case's citation files beside the HTML."""
+    """``build-finished``: publish the cases as data and each case's citation files beside the HTML.
+
+    Only what changed is written (and anything missing from the output folder), so an edit of
+    one case costs that case's files and the shared data files, whatever the number of cases.
+    """
     builder = app.builder
     if exception is not None or builder.format != "html" or builder.name == "singlehtml":
         return
     env = app.env
+    domain = get_domain(env)
     outdir = Path(builder.outdir)
-    if not get_domain(env).data_due and all((outdir / name).is_file() for name in DATA_FILES):
-        return  # nothing they show has changed since they were written
-    settings = settings_of(app.config)
     meta = casebook_meta(env)
-    all_records = records(env, builder)
-    _write(outdir / "cases.json", json.dumps(envelope(meta, all_records), indent=1, ensure_ascii=False) + "\n")
-    _write(outdir / "cases.csv", to_csv(all_records))
-    schema = cases_json_schema(settings.vocabularies(), settings.summary_max_length)
-    _write(outdir / SCHEMA_NAME, json.dumps(schema, indent=2) + "\n")
+    entries = sorted(domain.index.by_id.values(), key=lambda e: e.case.id)
+    if domain.data_due or not all((outdir / name).is_file() for name in DATA_FILES):
+        settings = settings_of(app.config)
+        all_records = [record(env, builder, entry) for entry in entries]
+        # Compact: the finder downloads it, and json writes compact output in C, indented in Python.
+        data = json.dumps(envelope(meta, all_records), separators=(",", ":"), ensure_ascii=False)
+        _write(outdir / "cases.json", data + "\n")
+        _write(outdir / "cases.csv", to_csv(all_records))
+        schema = cases_json_schema(settings.vocabularies(), settings.summary_max_length)
+        _write(outdir / SCHEMA_NAME, json.dumps(schema, indent=2) + "\n")
     folder = outdir / CITE_FOLDER
+    due = domain.cite_due
     wanted = set()
-    for item in all_records:
+    for entry in entries:
+        item: CaseRecord | None = None
         for suffix, (_, _, writer) in citeformats.FORMATS.items():
-            name = f"{item.case.id}.{suffix}"
+            name = f"{entry.case.id}.{suffix}"
             wanted.add(name)
-            _write(folder / name, writer(item, meta))
+            if due is None or entry.case.id in due or not (folder / name).is_file():
+                item = item or record(env, builder, entry)
+                _write(folder / name, writer(item, meta))
     if folder.is_dir():
         for stale in folder.iterdir():
             if stale.name not in wanted:

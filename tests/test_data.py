@@ -85,3 +85,36 @@ def test_a_published_casebook_s_citations_give_each_case_s_full_address(basic: P
     assert json.loads((out / "_casebook/cite/alpha.json").read_text(encoding="utf8"))[0]["URL"] == address
     cite = build.page("cases/alpha").split('id="casebook-cite-alpha"')[1].split("</div>")[0]
     assert address in cite
+
+
+def _cite_files(out: Path) -> dict[str, tuple[int, str]]:
+    folder = out / "_casebook/cite"
+    return {p.name: (p.stat().st_mtime_ns, p.read_text(encoding="utf8")) for p in sorted(folder.iterdir())}
+
+
+def test_editing_one_case_rewrites_that_case_s_citation_files_only_and_as_a_clean_build_would(
+    basic: Project, project: Callable[[str], Project]
+) -> None:
+    out = Path(basic.build().app.outdir)
+    before = _cite_files(out)
+    basic.write("cases/gamma.md", basic.read("cases/gamma.md").replace("Gamma national agency", "Gamma agency"))
+    basic.build()
+    after = _cite_files(out)
+    changed = {name for name in after if after[name][0] != before[name][0]}
+    assert changed == {"gamma.bib", "gamma.ris", "gamma.json"}
+    assert "Gamma agency" in after["gamma.bib"][1] and "Gamma national agency" not in after["gamma.bib"][1]
+
+    fresh = project("basic", name="fresh")
+    fresh.write("cases/gamma.md", basic.read("cases/gamma.md"))
+    clean = _cite_files(Path(fresh.build().app.outdir))
+    assert {name: text for name, (_, text) in after.items()} == {name: text for name, (_, text) in clean.items()}
+    assert (out / "cases.json").read_text(encoding="utf8") == (
+        Path(fresh.path / "_build/html/cases.json").read_text(encoding="utf8")
+    )
+
+
+def test_citation_files_deleted_from_the_output_are_written_again(basic: Project) -> None:
+    out = Path(basic.build().app.outdir)
+    (out / "_casebook/cite/beta.ris").unlink()
+    basic.build()
+    assert (out / "_casebook/cite/beta.ris").read_text(encoding="utf8").startswith("TY  - ")
