@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from casebook_ext.coverage import casebook_coverage, coverage_table
@@ -28,6 +29,27 @@ from casebook_ext.nodes import (
 )
 from casebook_ext.questions import question_field, question_index, wanted_index, wanted_status
 
+#: The nodes the directives leave for this transform to fill.
+PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
+    casebook_listing,
+    casebook_index,
+    casebook_resources,
+    casebook_guide,
+    casebook_related,
+    casebook_sources,
+    casebook_finder,
+    casebook_coverage,
+    casebook_review_flag,
+    casebook_stats,
+    casebook_question_index,
+    casebook_wanted_status,
+    casebook_wanted_index,
+)
+
+
+def _is_placeholder(node: nodes.Node) -> bool:
+    return type(node) in PLACEHOLDERS
+
 
 class FillListings(SphinxPostTransform):
     """Replace listing, index and related-case placeholders with portable nodes.
@@ -42,41 +64,47 @@ class FillListings(SphinxPostTransform):
         env = self.env
         domain = get_domain(env)
         docname = env.docname
-        for node in list(self.document.findall(casebook_listing)):
+        # One walk finds every placeholder: walking the page once per kind costs a page as long as
+        # a finder of thousands of rows a dozen walks. The directives alone make placeholders, so
+        # none of the nodes filled in below can hold one.
+        found: dict[type[nodes.Node], list[Any]] = {kind: [] for kind in PLACEHOLDERS}
+        for node in self.document.findall(_is_placeholder):
+            found[type(node)].append(node)
+        for node in found[casebook_listing]:
             entries = domain.select(node["query"])
             if node["kind"] == "table":
                 node.replace_self(case_table(domain, docname, entries, node["columns"]))
             else:
                 node.replace_self(case_list(domain, docname, entries))
-        for index in list(self.document.findall(casebook_index)):
+        for index in found[casebook_index]:
             index.replace_self(
                 term_index(domain, docname, index["taxonomy"], index.get("compact", False), index.get("cases", False))
             )
-        for resources in list(self.document.findall(casebook_resources)):
+        for resources in found[casebook_resources]:
             resources.replace_self(sources_field(env, docname, resources["keys"]))
-        for guide_node in list(self.document.findall(casebook_guide)):
+        for guide_node in found[casebook_guide]:
             guide_node.replace_self(guide(env, domain, docname, guide_node["group_by"], guide_node["needs_link"]))
-        for related in list(self.document.findall(casebook_related)):
+        for related in found[casebook_related]:
             fields = [
                 related_field(domain, docname, related["case_id"]),
                 question_field(domain, docname, related["case_id"]),
             ]
             related.replace_self([f for f in fields if f is not None])
-        for sources in list(self.document.findall(casebook_sources)):
+        for sources in found[casebook_sources]:
             sources.replace_self(page_sources(env, domain, sources["docname"]))
-        for finder in self.document.findall(casebook_finder):
+        for finder in found[casebook_finder]:
             every = sorted(domain.index.by_id.values(), key=lambda e: e.case.title.casefold())
             finder[:] = [case_table(domain, docname, every, DEFAULT_FINDER_COLUMNS)]
-        for table in list(self.document.findall(casebook_coverage)):
+        for table in found[casebook_coverage]:
             table.replace_self(coverage_table(domain, docname, table["axis"]))
-        for flag in list(self.document.findall(casebook_review_flag)):
+        for flag in found[casebook_review_flag]:
             entry = domain.index.by_id.get(flag["case_id"])
             flag.replace_self(due_flag() if entry is not None and is_due(env.config, entry.case) else [])
-        for counts in list(self.document.findall(casebook_stats)):
+        for counts in found[casebook_stats]:
             counts.replace_self(stats(env, domain, docname))
-        for questions in list(self.document.findall(casebook_question_index)):
+        for questions in found[casebook_question_index]:
             questions.replace_self(question_index(domain, docname))
-        for status in list(self.document.findall(casebook_wanted_status)):
+        for status in found[casebook_wanted_status]:
             status.replace_self(wanted_status(domain, docname, status["wanted_id"], status["title"]))
-        for wanted in list(self.document.findall(casebook_wanted_index)):
+        for wanted in found[casebook_wanted_index]:
             wanted.replace_self(wanted_index(domain, docname))
