@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         citeblock,
         citestyle,
         collect,
+        collection,
         config,
         configstate,
         coverage,
@@ -97,6 +98,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", assets.reset_written)
     app.connect("doctree-resolved", assets.note_written)
     app.connect("build-finished", assets.tidy_search_index)
+    app.connect("env-updated", collection.freeze_before_writing, priority=collection.LAST)
+    app.connect("build-finished", collection.thaw, priority=collection.LAST)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from casebook_ext.collection import collector_paused
 from casebook_ext.model import CASE_ANCHOR_PREFIX
 
 if TYPE_CHECKING:
@@ -104,11 +105,13 @@ def tidy_search_index(app: Sphinx, exception: Exception | None) -> None:
     match = _INDEX.match(path.read_text(encoding="utf-8"))
     if match is None:
         return
-    index = json.loads(match.group("json"))
-    index["objects"] = {
-        html.unescape(prefix): [[*entry[:4], html.unescape(entry[4])] for entry in entries]
-        for prefix, entries in index.get("objects", {}).items()
-    }
-    _keep_index_entries(index, Path(app.outdir))
-    # Written as Sphinx writes it, so a clean and an incremental build give the same file.
-    path.write_text("Search.setIndex(" + json.dumps(index, separators=(",", ":"), sort_keys=True) + ")", "utf-8")
+    with collector_paused():
+        index = json.loads(match.group("json"))
+        index["objects"] = {
+            html.unescape(prefix): [[*entry[:4], html.unescape(entry[4])] for entry in entries]
+            for prefix, entries in index.get("objects", {}).items()
+        }
+        _keep_index_entries(index, Path(app.outdir))
+        # Written as Sphinx writes it, so a clean and an incremental build give the same file.
+        text = "Search.setIndex(" + json.dumps(index, separators=(",", ":"), sort_keys=True) + ")"
+    path.write_text(text, "utf-8")
