@@ -6,8 +6,8 @@ both with the sidebar collapsed to the current branch:
 * **ext**: the site as ``casebook_ext`` builds it: case pages with a ``case`` directive, group pages
   (``case-list :from-toctree:``), the finder (``case-finder``), a browse page (``case-index``) with the
   extension's generated page per term, coverage tables and filtered listings;
-* **plain**: the same pages as static Markdown (facts, lists, term pages, tables written out), built by
-  Sphinx alone;
+* **plain**: the same pages as static Markdown (facts, lists, term pages, tables and the general
+  index's entries written out), built by Sphinx alone;
 * **needs** (``--with-needs``, when sphinx-needs is installed): the cases as sphinx-needs items with
   ``needtable`` / ``needlist`` listings, a third column.
 
@@ -36,11 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook_ext.countries import country_name
+from casebook_ext.directives import index_entries
 from casebook_ext.query import Query
 from casebook_ext.schema import Case, parse_case
 from casebook_ext.vocabulary import INSTRUMENTS, LEVELS, PILLARS, RELATIONS, STATUSES, THEMES, Term, Vocabularies
 
 SEED = 20261129
+VOCABULARIES = Vocabularies.build()
 GROUP_SIZE = 100
 
 COUNTRIES = ("GB", "ES", "FR", "DE", "NL", "SE", "DK", "FI", "IT", "PT",
@@ -323,7 +325,9 @@ def plain_case_page(
         lines.append("")
     lines.append(f"- **Last reviewed:** {case.last_reviewed}")
     panel = "\n".join(lines)
-    return f"# {case.title}\n\n::::{{topic}} Facts\n{panel}\n::::\n{narrative(source)}"
+    index = "".join(f":::{{index}} {'!' if main else ''}{kind}: {text}\n:::\n" for kind, text, _, main, _ in
+                    index_entries(case, "", VOCABULARIES))
+    return f"# {case.title}\n\n{index}\n::::{{topic}} Facts\n{panel}\n::::\n{narrative(source)}"
 
 
 def plain_list(entries: Sequence[CaseSource]) -> str:
