@@ -47,7 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from casebook_ext.book import setup_book
     from casebook_ext.domain import CasebookDomain
     from casebook_ext.latex import setup_latex
-    from casebook_ext.transforms import FillListings
+    from casebook_ext.transforms import FillFinderTable, FillListings
 
     config.register(app)
     app.connect("config-inited", config.check)
@@ -79,6 +79,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect.collect_page)
     app.connect("doctree-read", strays.warn_stray_cases)
     app.add_post_transform(FillListings)
+    app.add_post_transform(FillFinderTable)
     setup_latex(app)
     setup_book(app)
     app.connect("env-get-updated", dependencies.pages_to_rewrite)
@@ -98,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", assets.reset_written)
     app.connect("doctree-resolved", assets.note_written)
     app.connect("build-finished", assets.tidy_search_index)
+    app.connect("builder-inited", collection.freeze_after_loading, priority=collection.LAST)
     app.connect("env-updated", collection.freeze_before_writing, priority=collection.LAST)
     app.connect("build-finished", collection.thaw, priority=collection.LAST)
     return {

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from casebook_ext.collection import collector_paused
 from casebook_ext.config import settings_of
 from casebook_ext.countries import country_name
 from casebook_ext.dependencies import unchanged
@@ -109,7 +110,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     due = domain.term_pages_due
     for name, (taxonomy, slug) in sorted(pages(domain).items()):
         if name in due or not Path(outfile(name)).exists():
-            yield name, page_context(app, domain, name, taxonomy, slug), "page.html"
+            with collector_paused():  # a pillar's page lists thousands of cases: build it in one go
+                context = page_context(app, domain, name, taxonomy, slug)
+            yield name, context, "page.html"
 
 
 def _case_item(builder: Builder, name: str, entry: CaseEntry) -> nodes.list_item:

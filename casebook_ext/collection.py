@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 LAST = 900
 
 
+def freeze_after_loading(app: Sphinx) -> None:
+    """``builder-inited``: the stored environment, just loaded, is not walked again while pages are read."""
+    gc.freeze()
+
+
 def freeze_before_writing(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: what reading left alive is not walked again while the pages are written."""
     gc.freeze()

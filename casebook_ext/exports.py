@@ -182,6 +182,7 @@ def write_data(app: Sphinx, exception: Exception | None) -> None:
         schema = cases_json_schema(settings.vocabularies(), settings.summary_max_length)
         _write(outdir / SCHEMA_NAME, json.dumps(schema, indent=2) + "\n")
     folder = outdir / CITE_FOLDER
+    present = {path.name for path in folder.iterdir()} if folder.is_dir() else set()
     due = domain.cite_due
     wanted = set()
     for entry in entries:
@@ -189,10 +190,8 @@ def write_data(app: Sphinx, exception: Exception | None) -> None:
         for suffix, (_, _, writer) in citeformats.FORMATS.items():
             name = f"{entry.case.id}.{suffix}"
             wanted.add(name)
-            if due is None or entry.case.id in due or not (folder / name).is_file():
+            if due is None or entry.case.id in due or name not in present:
                 item = item or record(env, builder, entry)
                 _write(folder / name, writer(item, meta))
-    if folder.is_dir():
-        for stale in folder.iterdir():
-            if stale.name not in wanted:
-                stale.unlink()
+    for stale in present - wanted:
+        (folder / stale).unlink()

@@ -7,6 +7,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from casebook_ext.collection import collector_paused
 from casebook_ext.coverage import casebook_coverage, coverage_table
 from casebook_ext.domain import get_domain
 from casebook_ext.finder import casebook_finder
@@ -37,7 +38,6 @@ PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     casebook_guide,
     casebook_related,
     casebook_sources,
-    casebook_finder,
     casebook_coverage,
     casebook_review_flag,
     casebook_stats,
@@ -61,6 +61,12 @@ class FillListings(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        # A finder fills its page with a row per case: thousands of new nodes, which would set off
+        # collection after collection of the growing page if the collector were left running.
+        with collector_paused():
+            self._fill()
+
+    def _fill(self) -> None:
         env = self.env
         domain = get_domain(env)
         docname = env.docname
@@ -92,9 +98,6 @@ class FillListings(SphinxPostTransform):
             related.replace_self([f for f in fields if f is not None])
         for sources in found[casebook_sources]:
             sources.replace_self(page_sources(env, domain, sources["docname"]))
-        for finder in found[casebook_finder]:
-            every = sorted(domain.index.by_id.values(), key=lambda e: e.case.title.casefold())
-            finder[:] = [case_table(domain, docname, every, DEFAULT_FINDER_COLUMNS)]
         for table in found[casebook_coverage]:
             table.replace_self(coverage_table(domain, docname, table["axis"]))
         for flag in found[casebook_review_flag]:
@@ -108,3 +111,22 @@ class FillListings(SphinxPostTransform):
             status.replace_self(wanted_status(domain, docname, status["wanted_id"], status["title"]))
         for wanted in found[casebook_wanted_index]:
             wanted.replace_self(wanted_index(domain, docname))
+
+
+class FillFinderTable(SphinxPostTransform):
+    """Give the finder its portable table of every case, for the writers that print it.
+
+    The HTML writer lists the cases itself (``finder.visit_html``), so HTML pages never build
+    the table: at 3,000 cases it is a page of tens of thousands of nodes, references to resolve
+    and words to index, on every rebuild that touches a case.
+    """
+
+    default_priority = 5
+    formats = ("latex", "text", "man", "texinfo")
+
+    def run(self, **kwargs: Any) -> None:
+        domain = get_domain(self.env)
+        for finder in self.document.findall(casebook_finder):
+            every = sorted(domain.index.by_id.values(), key=lambda e: e.case.title.casefold())
+            with collector_paused():
+                finder[:] = [case_table(domain, self.env.docname, every, DEFAULT_FINDER_COLUMNS)]
