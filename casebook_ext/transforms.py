@@ -61,8 +61,8 @@ class FillListings(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        # A finder fills its page with a row per case: thousands of new nodes, which would set off
-        # collection after collection of the growing page if the collector were left running.
+        # A listing of every case is thousands of new nodes, which would set off collection after
+        # collection of the growing page if the collector were left running.
         with collector_paused():
             self._fill()
 
@@ -70,9 +70,8 @@ class FillListings(SphinxPostTransform):
         env = self.env
         domain = get_domain(env)
         docname = env.docname
-        # One walk finds every placeholder: walking the page once per kind costs a page as long as
-        # a finder of thousands of rows a dozen walks. The directives alone make placeholders, so
-        # none of the nodes filled in below can hold one.
+        # One walk finds every placeholder, rather than a walk per kind of a page that may be long.
+        # The directives alone make placeholders, so none of the nodes filled in below holds one.
         found: dict[type[nodes.Node], list[Any]] = {kind: [] for kind in PLACEHOLDERS}
         for node in self.document.findall(_is_placeholder):
             found[type(node)].append(node)
