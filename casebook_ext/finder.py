@@ -68,10 +68,6 @@ def _labels(domain: CasebookDomain, entries: list[CaseEntry]) -> dict[str, dict[
     return out
 
 
-def _attr(values: tuple[str, ...] | list[str]) -> str:
-    return html.escape(" ".join(values), quote=True)
-
-
 def visit_html(self: HTML5Translator, node: casebook_finder) -> None:
     env = self.builder.env
     domain = get_domain(env)

@@ -61,17 +61,6 @@ def full_reference(env: BuildEnvironment, resource: Resource) -> list[nodes.Node
     return formatted
 
 
-def short_citation(env: BuildEnvironment, docname: str, key: str) -> nodes.Node:
-    """``IIPP 2023a``, linking to the entry in the resource guide (plain text if there is none)."""
-    label = bibliography.labels(env).get(key)
-    if label is None:
-        return nodes.literal(key, key)
-    resource = bibliography.resources(env)[key]
-    xref = term_xref(docname, "resource", key, label)
-    xref["reftitle"] = resource.title
-    return xref
-
-
 def source_anchor(key: str) -> str:
     """The id of a source in a case page's own list of sources."""
     return resource_anchor(key).replace("casebook-resource-", "casebook-source-", 1)
